@@ -1,0 +1,35 @@
+"""`new`: a spec file becomes a project folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backsmith.errors import ProjectError
+from backsmith.render.engine import render_project
+from backsmith.render.writer import prepare_target, write_tree
+from backsmith.spec.loader import load_spec
+from backsmith.spec.resolved import ProjectInfo, resolve
+
+
+def new(spec_path: str | Path, output: str | Path | None = None, *, force: bool = False) -> Path:
+    """Generate the project described by the spec at `spec_path`; returns its folder.
+
+    The target defaults to `./<name>`. Nothing is written unless every file renders
+    and formats; a non-empty target is refused unless `force`.
+    """
+    spec_file = Path(spec_path)
+    spec = load_spec(spec_file)
+    target = Path(output) if output is not None else Path.cwd() / spec.name
+    prepare_target(target, force=force)
+    project = resolve(spec)
+    tree = render_project(project, spec_text=spec_file.read_text(encoding="utf-8"))
+    write_tree(tree, target, force=force)
+    return target.resolve()
+
+
+def plan(spec_path: str | Path) -> ProjectInfo:
+    """The resolved project a spec describes, without writing anything."""
+    return resolve(load_spec(spec_path))
+
+
+__all__ = ["ProjectError", "new", "plan"]

@@ -1,0 +1,568 @@
+"""Python source fragments for one field: its schema type, column and migration column.
+
+Templates stay readable by asking for `schema_type(field)` rather than spelling out
+fifteen types times four places in Jinja; this module is the one place that knows
+how each spec type becomes Pydantic, SQLAlchemy and Alembic code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from collections.abc import Iterable
+from typing import Any
+
+from backsmith.spec import names
+from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
+
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+_SCHEMA_TYPES = {
+    "str": "Text",
+    "text": "Text",
+    "int": "Int32",
+    "float": "Float",
+    "decimal": "Decimal",
+    "bool": "bool",
+    "date": "date",
+    "datetime": "UtcDatetime",
+    "uuid": "UUID",
+    "email": "EmailStr",
+    "url": "Url",
+    "json": "JsonObject",
+}
+_READ_TYPES = {**_SCHEMA_TYPES, "str": "str", "text": "str", "email": "str", "url": "str", "int": "int", "float": "float", "datetime": "datetime", "json": "dict[str, Any]"}
+_MAPPED_TYPES = {
+    "str": "str",
+    "text": "str",
+    "int": "int",
+    "float": "float",
+    "decimal": "Decimal",
+    "bool": "bool",
+    "date": "dt.date",
+    "datetime": "dt.datetime",
+    "uuid": "uuid.UUID",
+    "email": "str",
+    "url": "str",
+    "json": "dict[str, Any]",
+}
+
+
+def literal(value: Any) -> str:
+    """A Python literal for a spec value (strings, numbers, bools, lists, dicts)."""
+    if isinstance(value, Decimal):
+        return f'Decimal("{value}")'
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, float | int):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        inner = ", ".join(literal(item) for item in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(key))}: {literal(item)}" for key, item in value.items()) + "}"
+    return repr(str(value))
+
+
+def base_type(field: Field, *, read: bool = False) -> str:
+    """The field's value type in a schema, without `| None`."""
+    kind = field.kind
+    if kind == "enum":
+        return field.enum_class
+    if kind == "ref":
+        return "RowId"
+    if kind == "many":
+        return "list[RowId]"
+    return (_READ_TYPES if read else _SCHEMA_TYPES)[kind]
+
+
+def schema_type(field: Field, *, read: bool = False) -> str:
+    annotation = base_type(field, read=read)
+    if field.optional and field.kind != "many":
+        annotation += " | None"
+    return annotation
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else f'Decimal("{value}")'
+    return repr(value)
+
+
+def constraint_arguments(field: Field) -> list[str]:
+    """Keyword arguments for `Field(...)` that validate the value."""
+    spec = field.spec
+    arguments: list[str] = []
+    if field.kind in ("str", "text"):
+        max_length = field.max_length
+        if max_length is not None:
+            arguments.append(f"max_length={max_length}")
+        if spec.min_length is not None:
+            arguments.append(f"min_length={spec.min_length}")
+        if spec.pattern is not None:
+            arguments.append(f"pattern={literal(spec.pattern)}")
+    if field.kind == "decimal":
+        arguments.append(f"max_digits={field.max_digits}")
+        arguments.append(f"decimal_places={field.decimal_places}")
+    if field.kind in ("int", "float", "decimal"):
+        for bound in ("ge", "le", "gt", "lt"):
+            value = getattr(spec, bound)
+            if value is not None:
+                if field.kind == "float":
+                    arguments.append(f"{bound}={float(value)!r}")
+                elif field.kind == "int":
+                    arguments.append(f"{bound}={int(value)}")
+                else:
+                    arguments.append(f"{bound}={_number(Decimal(str(value)))}")
+    if field.kind == "many":
+        arguments.append("max_length=1000")
+    return arguments
+
+
+def documentation_arguments(field: Field, example: Any) -> list[str]:
+    arguments: list[str] = []
+    if field.spec.description:
+        arguments.append(f"description={literal(field.spec.description)}")
+    if example is not None:
+        arguments.append(f"examples=[{literal(example)}]")
+    return arguments
+
+
+def default_literal(field: Field) -> str:
+    """The Python default for a create body: the spec default, `None` or a factory."""
+    if field.kind == "many":
+        return "default_factory=list"
+    if field.has_default:
+        value = field.spec.default
+        if field.kind == "enum":
+            member = dict((v, m) for m, v in field.enum_members)[str(value)]
+            return f"default={field.enum_class}.{member}"
+        if field.kind == "json":
+            return f"default_factory=lambda: {literal(value)}"
+        if field.kind == "decimal":
+            return f'default=Decimal("{value}")'
+        if field.kind == "float":
+            return f"default={float(value)!r}"
+        if field.kind in ("date", "datetime", "uuid"):
+            return f"default={literal(str(value))}"
+        return f"default={literal(value)}"
+    if field.optional:
+        return "default=None"
+    return ""
+
+
+def create_field(field: Field, example: Any) -> str:
+    """`name: Type = Field(...)` for a create schema."""
+    arguments = [default_literal(field), *constraint_arguments(field), *documentation_arguments(field, example)]
+    arguments = [argument for argument in arguments if argument]
+    return f"{field.wire}: {schema_type(field)} = Field({', '.join(arguments)})"
+
+
+def update_field(field: Field, example: Any) -> str:
+    """`name: Type | MISSING = Field(default=MISSING, ...)` for a PATCH schema."""
+    arguments = ["default=MISSING", *constraint_arguments(field), *documentation_arguments(field, example)]
+    return f"{field.wire}: {schema_type(field)} | MISSING = Field({', '.join(arguments)})"
+
+
+def read_field(field: Field, example: Any) -> str:
+    arguments = documentation_arguments(field, example)
+    extra = _format_hint(field)
+    if extra:
+        arguments.append(extra)
+    annotation = schema_type(field, read=True)
+    if field.kind == "many":
+        return f"{field.wire}: {annotation} = Field({', '.join(arguments)})" if arguments else f"{field.wire}: {annotation}"
+    if arguments:
+        return f"{field.wire}: {annotation} = Field({', '.join(arguments)})"
+    return f"{field.wire}: {annotation}"
+
+
+def _format_hint(field: Field) -> str:
+    formats = {"email": "email", "url": "uri"}
+    if field.kind in formats:
+        return f'json_schema_extra={{"format": "{formats[field.kind]}"}}'
+    return ""
+
+
+def mapped_annotation(field: Field) -> str:
+    if field.kind == "enum":
+        annotation = field.enum_class
+    elif field.kind == "ref":
+        annotation = "RowId"
+    else:
+        annotation = _MAPPED_TYPES[field.kind]
+    return f"Mapped[{annotation} | None]" if field.optional else f"Mapped[{annotation}]"
+
+
+def column_type(field: Field) -> str:
+    """The SQLAlchemy type expression for the field's column."""
+    kind = field.kind
+    if kind == "str":
+        return f"String({field.max_length})"
+    if kind == "text":
+        return "Text"
+    if kind == "int":
+        return "Integer"
+    if kind == "float":
+        return "Double"
+    if kind == "decimal":
+        return f"Numeric({field.max_digits}, {field.decimal_places})"
+    if kind == "bool":
+        return "Boolean"
+    if kind == "date":
+        return "Date"
+    if kind == "datetime":
+        return "UtcDateTime"
+    if kind == "uuid":
+        return "Uuid"
+    if kind == "email":
+        return "String(320)"
+    if kind == "url":
+        return "String(2083)"
+    if kind == "json":
+        return "JSON"
+    if kind == "enum":
+        return (
+            f"Enum({field.enum_class}, native_enum=False, length={field.max_length}, "
+            "values_callable=enum_values)"
+        )
+    raise ValueError(kind)
+
+
+def mapped_column(field: Field, *, indexed: bool = False) -> str:
+    """`mapped_column(...)` for a non-ref field; `indexed` when lists filter or sort by it."""
+    arguments = [column_type(field)]
+    if field.spec.unique:
+        arguments.append("unique=True")
+    elif field.spec.index or (indexed and field.kind not in ("text", "json")):
+        arguments.append("index=True")
+    if field.has_default and field.kind in ("str", "int", "bool", "enum", "decimal", "float"):
+        arguments.append(f"server_default={literal(_server_default(field))}")
+    return f"mapped_column({', '.join(arguments)})"
+
+
+def _server_default(field: Field) -> str:
+    value = field.spec.default
+    if field.kind == "bool":
+        return "1" if value else "0"
+    return str(value)
+
+
+def migration_type(field: Field, project: ProjectInfo) -> str:
+    kind = field.kind
+    if kind == "ref":
+        return id_migration_type(project)
+    if kind == "enum":
+        values = ", ".join(literal(value) for _, value in field.enum_members)
+        return f"sa.Enum({values}, name={literal(field.enum_class.lower())}, native_enum=False, length={field.max_length})"
+    simple = {
+        "str": f"sa.String(length={field.max_length})",
+        "text": "sa.Text()",
+        "int": "sa.Integer()",
+        "float": "sa.Double()",
+        "decimal": f"sa.Numeric(precision={field.max_digits}, scale={field.decimal_places})",
+        "bool": "sa.Boolean()",
+        "date": "sa.Date()",
+        "datetime": "sa.DateTime(timezone=True)",
+        "uuid": "sa.Uuid()",
+        "email": "sa.String(length=320)",
+        "url": "sa.String(length=2083)",
+        "json": "sa.JSON()",
+    }
+    return simple[kind]
+
+
+def id_migration_type(project: ProjectInfo) -> str:
+    if project.id_kind == "int":
+        return 'sa.BigInteger().with_variant(sa.Integer(), "sqlite")'
+    return "sa.Uuid()"
+
+
+def owner_migration_type(project: ProjectInfo) -> str:
+    return "sa.String(length=255)" if project.auth == "jwks" else id_migration_type(project)
+
+
+def migration_column(field: Field, project: ProjectInfo) -> str:
+    arguments = [literal(field.column), migration_type(field, project)]
+    if field.has_default and field.kind in ("str", "int", "bool", "enum", "decimal", "float"):
+        arguments.append(f"server_default={literal(_server_default(field))}")
+    arguments.append(f"nullable={field.optional}")
+    return f"sa.Column({', '.join(arguments)})"
+
+
+def sort_keys(resource: ResourceInfo) -> list[str]:
+    """The wire names allowed in `?sort=`, ascending then descending."""
+    wires = [wire_name(resource, name) for name in resource.query_names("sort")]
+    return [*wires, *[f"-{wire}" for wire in wires]]
+
+
+def wire_name(resource: ResourceInfo, name: str) -> str:
+    if name == "owner":
+        return "owner_id"
+    field = resource.field(name)
+    return field.wire if field is not None else name
+
+
+def column_name(resource: ResourceInfo, name: str) -> str:
+    return wire_name(resource, name)
+
+
+def ondelete(action: str) -> str:
+    return {"cascade": "CASCADE", "restrict": "RESTRICT", "set_null": "SET NULL"}[action]
+
+
+def id_python(project: ProjectInfo) -> str:
+    """The Python type of primary keys in models."""
+    return "uuid.UUID" if project.id_kind == "uuid" else "int"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One `?name=` query parameter of a list and the condition it becomes."""
+
+    parameter: str
+    annotation: str
+    description: str
+    column: str
+    operator: str  # "eq", "gte", "lte" or "has" (a many field contains the id)
+
+
+_FILTER_TYPES = {
+    "str": "Text",
+    "text": "Text",
+    "email": "Text",
+    "url": "Text",
+    "int": "Int32",
+    "float": "Float",
+    "decimal": "Decimal",
+    "bool": "bool",
+    "date": "date",
+    "datetime": "UtcDatetime",
+    "uuid": "UUID",
+}
+
+
+def filters(resource: ResourceInfo) -> list[Filter]:
+    """The list's filter parameters, in the order the spec names them."""
+    found: list[Filter] = []
+    for name in resource.query_names("filter"):
+        found.extend(_filters_for(resource, name))
+    return found
+
+
+def _filters_for(resource: ResourceInfo, name: str) -> list[Filter]:
+    owner_type = "str" if resource.project.auth == "jwks" else "RowId"
+    implicit = {
+        "id": ("id", "RowId", "id", False),
+        "created_at": ("created_at", "UtcDatetime", "datetime", True),
+        "updated_at": ("updated_at", "UtcDatetime", "datetime", True),
+        "owner": ("owner_id", owner_type, "owner", False),
+    }
+    if name in implicit:
+        wire, annotation, kind, ordered = implicit[name]
+        return _with_ranges(wire, annotation, ordered, f"Only {resource.plural_label} whose {wire} is")
+    field = resource.field(name)
+    assert field is not None
+    label = f"Only {resource.plural_label} whose {field.wire} is"
+    if field.kind == "many":
+        return [Filter(field.wire, "RowId", f"Only {resource.plural_label} whose {field.wire} include this id.", field.wire, "has")]
+    if field.kind == "ref":
+        return [Filter(field.wire, "RowId", f"{label} this id.", field.column, "eq")]
+    if field.kind == "enum":
+        return [Filter(field.wire, field.enum_class, f"{label} this value.", field.column, "eq")]
+    annotation = _FILTER_TYPES[field.kind]
+    if annotation == "Text" and field.max_length:
+        annotation = f"Annotated[Text, Field(max_length={field.max_length})]"
+    return _with_ranges(field.wire, annotation, field.ordered, label)
+
+
+def _with_ranges(wire: str, annotation: str, ordered: bool, label: str) -> list[Filter]:
+    found = [Filter(wire, annotation, f"{label} this value.", wire, "eq")]
+    if ordered:
+        found.append(Filter(f"{wire}__gte", annotation, f"{label} at least this.", wire, "gte"))
+        found.append(Filter(f"{wire}__lte", annotation, f"{label} at most this.", wire, "lte"))
+    return found
+
+
+def unique_constraints(resource: ResourceInfo) -> list[tuple[str, tuple[str, ...]]]:
+    """(constraint name, columns) for each unique constraint, named as the naming convention does."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for field in resource.columns:
+        if field.spec.unique:
+            found.append((f"uq_{resource.table}_{field.column}", (field.column,)))
+    for group in resource.spec.unique_together:
+        columns = tuple(column_name(resource, name) for name in group)
+        found.append((f"uq_{resource.table}_{'_'.join(columns)}", columns))
+    return found
+
+
+def default_order(resource: ResourceInfo) -> str:
+    """The order of a list with no `sort`: insertion order, with the id breaking ties."""
+    if resource.project.id_kind == "int":
+        return f"{resource.name}.id"
+    return f"{resource.name}.created_at, {resource.name}.id"
+
+
+def restricting_label(resource: ResourceInfo) -> str:
+    """` by books and reviews`: who blocks a hard delete with on_delete restrict."""
+    children = sorted(
+        {
+            child.plural_label
+            for child in resource.project.resources
+            for field in child.refs
+            if field.target is resource and field.on_delete == "restrict"
+        }
+    )
+    return f" by {' and '.join(children)}" if children else ""
+
+
+def caller_alias(rule: str) -> str:
+    """The dependency alias a route uses for an access rule."""
+    if rule == "public":
+        return "PublicCaller"
+    if rule in ("user", "owner"):
+        return "UserCaller"
+    return names.pascal(rule.replace("-", "_")) + "Caller"
+
+
+def caller_aliases(resource: ResourceInfo) -> list[str]:
+    return sorted({caller_alias(rule) for rule in resource.access.values()})
+
+
+def route_statuses(resource: ResourceInfo, operation: str, extra: Iterable[int | None]) -> str:
+    """`responses(...)` for a route: the problem statuses it can actually return."""
+    rule = resource.access[operation]  # type: ignore[index]
+    statuses: set[int] = {422, 429, 503}
+    if resource.project.auth_on and rule != "public":
+        statuses.add(401)
+    if resource.project.auth_on and (rule not in ("public", "user", "owner") or (rule == "owner" and operation in ("update", "delete"))):
+        statuses.add(403)
+    statuses.update(status for status in extra if status is not None)
+    return "responses(" + ", ".join(str(status) for status in sorted(statuses)) + ")"
+
+
+def invalidated_namespaces(resource: ResourceInfo) -> tuple[str, ...]:
+    """Cached resources whose responses a write to `resource` can change: itself, and every
+    resource pointing at it (a delete cascades or nulls their refs; many lists shrink)."""
+    affected = [resource] if resource.cache else []
+    for other in resource.project.resources:
+        if other.cache and other is not resource and any(field.target is resource for field in other.fields):
+            affected.append(other)
+    return tuple(item.module for item in affected)
+
+
+def cache_caller(resource: ResourceInfo, operation: str) -> str:
+    """Cached bodies are shared only for public routes; otherwise keyed by the caller."""
+    if not resource.project.auth_on or resource.access[operation] == "public":  # type: ignore[index]
+        return ""
+    return ", caller_id=caller.id"
+
+
+def creation_order(project: ProjectInfo) -> list[ResourceInfo]:
+    """Resources ordered so that the targets of refs and many fields come first.
+
+    Required refs always come first; optional refs and many fields where a cycle
+    allows (a cycle can only close through them).
+    """
+    ordered: list[ResourceInfo] = []
+    remaining = list(project.resources)
+    while remaining:
+        done = {item.name for item in ordered}
+        for strict in (True, False):
+            ready = [resource for resource in remaining if _targets(resource, strict) <= done]
+            if ready:
+                break
+        resource = ready[0] if ready else remaining[0]
+        ordered.append(resource)
+        remaining.remove(resource)
+    return ordered
+
+
+def _targets(resource: ResourceInfo, every: bool) -> set[str]:
+    return {
+        field.target.name
+        for field in resource.fields
+        if field.target is not None
+        and field.target is not resource
+        and (every or (field.kind == "ref" and not field.optional))
+    }
+
+
+def seed_rows_used(resource: ResourceInfo, order: list[ResourceInfo]) -> bool:
+    """Whether a later resource's sample rows point at this one's."""
+    later = order[order.index(resource) + 1 :]
+    return any(field.target is resource for item in later for field in item.fields)
+
+
+def seed_body(resource: ResourceInfo, index: int) -> str:
+    """A dict literal for sample row `index`, pointing refs at earlier sample rows."""
+    from backsmith.render import samples
+
+    order = creation_order(resource.project)
+    before = {item.name for item in order[: order.index(resource)]}
+    parts: list[str] = []
+    body = samples.create_body(resource, index)
+    for field in resource.fields:
+        if not field.in_bodies:
+            continue
+        target = field.target
+        if field.kind == "ref":
+            assert target is not None
+            if target.name in before:
+                parts.append(f'"{field.wire}": sample_{target.plural}[{index}].id')
+        elif field.kind == "many":
+            assert target is not None
+            if target.name in before:
+                parts.append(f'"{field.wire}": [sample_{target.plural}[{index}].id]')
+        elif field.wire in body:
+            parts.append(f'"{field.wire}": {literal(body[field.wire])}')
+    return "{" + ", ".join(parts) + "}"
+
+
+@dataclass
+class TablePlan:
+    """Tables in an order where each foreign key's target exists; refs that close a
+    cycle (only optional ones can) are added once every table exists."""
+
+    order: list[ResourceInfo]
+    deferred: list[Field]
+
+
+def table_plan(project: ProjectInfo) -> TablePlan:
+    order: list[ResourceInfo] = []
+    deferred: list[Field] = []
+    remaining = list(project.resources)
+    while remaining:
+        done = {item.name for item in order}
+        ready = [
+            resource
+            for resource in remaining
+            if all(f.target is None or f.target is resource or f.target.name in done or f in deferred for f in resource.refs)
+        ]
+        if not ready:
+            resource = remaining[0]
+            deferred.extend(f for f in resource.refs if f.target is not None and f.target.name not in done and f.target is not resource)
+            continue
+        order.append(ready[0])
+        remaining.remove(ready[0])
+    return TablePlan(order=order, deferred=deferred)
+
+
+def indexed_columns(resource: ResourceInfo) -> list[str]:
+    """Columns with a plain (non-unique) index, as the model declares them."""
+    columns: list[str] = []
+    indexed_names = set(resource.spec.filter) | set(resource.spec.sort)
+    for field in resource.columns:
+        if field.kind == "ref" and not field.spec.unique:
+            columns.append(field.column)
+        elif field.kind != "ref" and not field.spec.unique and (field.spec.index or (field.name in indexed_names and field.kind not in ("text", "json"))):
+            columns.append(field.column)
+    if resource.owned:
+        columns.append("owner_id")
+    columns.append("created_at")
+    return sorted(columns)
