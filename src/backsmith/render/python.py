@@ -32,7 +32,7 @@ _SCHEMA_TYPES = {
     "url": "Url",
     "json": "JsonObject",
 }
-_READ_TYPES = {**_SCHEMA_TYPES, "str": "str", "text": "str", "email": "str", "url": "str", "int": "int", "float": "float", "datetime": "datetime", "json": "dict[str, Any]"}
+_READ_TYPES = {**_SCHEMA_TYPES, "str": "str", "text": "str", "email": "str", "url": "str", "int": "int", "float": "float", "datetime": "dt.datetime", "json": "dict[str, Any]"}
 _MAPPED_TYPES = {
     "str": "str",
     "text": "str",
