@@ -7,12 +7,16 @@ Each check adds problems rather than stopping at the first, so one run of
 from __future__ import annotations
 
 import keyword
+import math
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter
+from pydantic_core import SchemaError
 
 from backsmith.spec import names
 from backsmith.spec.field import FieldSpec
@@ -27,6 +31,11 @@ RATE = re.compile(r"^\s*[1-9]\d*\s*/\s*(second|minute|hour|day)\s*$")
 ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
 ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
+MAX_NAME = 63
+TOO_LONG = (
+    f"this name is longer than {MAX_NAME} characters, the most PostgreSQL keeps "
+    "(and more than a file name may hold); shorten it"
+)
 IMPLICIT_FIELDS = ("id", "created_at", "updated_at")
 RULE_KEYWORDS = ("public", "user", "owner")
 STRING_TYPES = ("str", "text", "email", "url")
@@ -35,25 +44,72 @@ ORDERED_TYPES = ("int", "float", "decimal", "date", "datetime")
 # Package names that would shadow a module the generated project imports.
 RESERVED_PACKAGES = frozenset(
     {
-        "fastapi", "starlette", "pydantic", "pydantic_settings", "pydantic_core", "sqlalchemy",
-        "alembic", "asyncpg", "aiosqlite", "jwt", "pwdlib", "argon2", "limits", "redis",
-        "httpx", "uvicorn", "uvloop", "httptools", "anyio", "email_validator", "tests",
-        "migrations", "test", "conftest", "backsmith", "typing_extensions", "yaml", "pytest",
+        "fastapi",
+        "starlette",
+        "pydantic",
+        "pydantic_settings",
+        "pydantic_core",
+        "sqlalchemy",
+        "alembic",
+        "asyncpg",
+        "aiosqlite",
+        "jwt",
+        "pwdlib",
+        "argon2",
+        "limits",
+        "redis",
+        "httpx",
+        "uvicorn",
+        "uvloop",
+        "httptools",
+        "anyio",
+        "email_validator",
+        "tests",
+        "migrations",
+        "test",
+        "conftest",
+        "backsmith",
+        "typing_extensions",
+        "yaml",
+        "pytest",
     }
 )
 # Field names the generated models or schemas already use, or that shadow Pydantic or
 # SQLAlchemy attributes.
 RESERVED_FIELDS = frozenset(
     {
-        "id", "created_at", "updated_at", "deleted_at", "owner", "owner_id", "metadata",
-        "registry", "copy", "dict", "json", "schema", "schema_json", "construct", "validate",
-        "fields", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs",
-        "model_config", "model_fields",
+        "id",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "owner",
+        "owner_id",
+        "metadata",
+        "registry",
+        "copy",
+        "dict",
+        "json",
+        "schema",
+        "schema_json",
+        "construct",
+        "validate",
+        "fields",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "from_orm",
+        "update_forward_refs",
+        "model_config",
+        "model_fields",
     }
 )
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
 # Module names inside the generated package that a resource's folder must not take.
-RESERVED_MODULES = frozenset({"api", "auth", "core", "config", "db", "errors", "main", "health", "tests"})
+RESERVED_MODULES = frozenset(
+    {"api", "auth", "core", "config", "db", "errors", "main", "health", "tests"}
+)
+# URL paths the generated app serves itself; a resource there would be shadowed.
+RESERVED_PATHS = frozenset({"docs", "redoc", "openapi"})
 # Class names the generated code defines beside resource classes.
 RESERVED_CLASSES = frozenset({"Base", "Page", "Settings", "AppError", "Principal"})
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
@@ -82,12 +138,18 @@ class Checker:
 
     def _check_project(self) -> None:
         name = self.spec.name
-        if not SNAKE.match(name):
-            self.add(("name",), f"'{name}' is not a snake_case identifier; try '{_suggest_snake(name)}'")
-        elif keyword.iskeyword(name) or name in sys.stdlib_module_names or name in RESERVED_PACKAGES:
+        if len(name) > MAX_NAME:
+            self.add(("name",), TOO_LONG)
+        elif not SNAKE.match(name):
+            suggestion = _suggest_snake(name)
+            self.add(("name",), f"'{name}' is not a snake_case identifier; try '{suggestion}'")
+        elif (
+            keyword.iskeyword(name) or name in sys.stdlib_module_names or name in RESERVED_PACKAGES
+        ):
             self.add(
                 ("name",),
-                f"'{name}' would shadow the Python module of that name; pick another, e.g. '{name}_api'",
+                f"'{name}' would shadow the Python module of that name; "
+                f"pick another, e.g. '{name}_api'",
             )
         if not self.spec.resources:
             self.add(("resources",), "a spec needs at least one resource")
@@ -101,9 +163,16 @@ class Checker:
                 self.add(("auth", key), f"'{key}' applies only to auth.kind jwks")
         if auth.kind == "none" and "roles" in given:
             self.add(("auth", "roles"), "roles need auth; with auth.kind none every rule is public")
+        seen_roles: set[str] = set()
         for index, role in enumerate(auth.roles):
+            if role in seen_roles:
+                self.add(("auth", "roles", index), f"role '{role}' is listed twice; drop one")
+            seen_roles.add(role)
             if not ROLE.match(role):
-                self.add(("auth", "roles", index), f"role '{role}' must be lower case letters, digits, '_' or '-'")
+                self.add(
+                    ("auth", "roles", index),
+                    f"role '{role}' must be lower case letters, digits, '_' or '-'",
+                )
             elif role in RULE_KEYWORDS:
                 self.add(("auth", "roles", index), f"'{role}' is an access rule, not a role name")
         if auth.kind == "jwks":
@@ -116,13 +185,13 @@ class Checker:
                 if algorithm.upper().startswith("HS"):
                     self.add(
                         ("auth", "algorithms", index),
-                        f"'{algorithm}' is symmetric: an issuer's public keys cannot verify it, and "
-                        "accepting it invites key-confusion attacks; use EdDSA, ES256 or RS256",
+                        f"'{algorithm}' is symmetric: an issuer's public keys cannot verify it, "
+                        "and accepting it invites key-confusion attacks; use EdDSA, ES256 or RS256",
                     )
                 elif algorithm not in ASYMMETRIC_ALGORITHMS:
+                    hint = did_you_mean(algorithm, ASYMMETRIC_ALGORITHMS)
                     self.add(
-                        ("auth", "algorithms", index),
-                        f"unknown algorithm '{algorithm}'{did_you_mean(algorithm, ASYMMETRIC_ALGORITHMS)}",
+                        ("auth", "algorithms", index), f"unknown algorithm '{algorithm}'{hint}"
                     )
 
     def _check_limits_and_cors(self) -> None:
@@ -131,13 +200,15 @@ class Checker:
             if not RATE.match(value):
                 self.add(
                     ("rate_limit", key),
-                    f"'{value}' is not a rate; write N/second, N/minute, N/hour or N/day, e.g. 120/minute",
+                    f"'{value}' is not a rate; write N/second, N/minute, N/hour or N/day, "
+                    "e.g. 120/minute",
                 )
         for index, origin in enumerate(self.spec.cors.origins):
             if origin != "*" and not ORIGIN.match(origin):
                 self.add(
                     ("cors", "origins", index),
-                    f"'{origin}' is not an origin; write scheme and host, e.g. https://app.example.com",
+                    f"'{origin}' is not an origin; write scheme and host, "
+                    "e.g. https://app.example.com",
                 )
 
     # -- resources ------------------------------------------------------------
@@ -145,22 +216,51 @@ class Checker:
     def _check_resource(self, name: str, resource: Resource, tables: dict[str, str]) -> None:
         path: KeyPath = ("resources", name)
         auth_on = self.spec.auth.kind != "none"
+        if len(name) > MAX_NAME:
+            self.add(path, TOO_LONG)
+            return
         if not PASCAL.match(name):
-            self.add(path, f"resource name '{name}' must be PascalCase and singular, e.g. '{names.pascal(names.snake(name))}'")
+            suggestion = names.pascal(_suggest_snake(name))
+            self.add(
+                path,
+                f"resource name '{name}' must be PascalCase and singular, e.g. '{suggestion}'",
+            )
             return
         local = self.spec.auth.kind == "local"
         table = resource.plural or names.plural(names.snake(name))
         if name in RESERVED_CLASSES or (local and name in LOCAL_AUTH_CLASSES):
-            hint = " (auth.kind local owns users; call yours 'Member' or 'Profile')" if name == "User" else ""
+            hint = (
+                " (auth.kind local owns users; call yours 'Member' or 'Profile')"
+                if name == "User"
+                else ""
+            )
             self.add(path, f"resource name '{name}' is used by the generated code{hint}; rename it")
         elif local and table in LOCAL_AUTH_TABLES:
-            self.add(path, f"its plural '{table}' is used by auth.kind local; set 'plural:' to another")
+            self.add(
+                path, f"its plural '{table}' is used by auth.kind local; set 'plural:' to another"
+            )
         elif resource.plural is not None and not SNAKE.match(resource.plural):
-            self.add((*path, "plural"), f"plural '{resource.plural}' must be snake_case, e.g. '{_suggest_snake(resource.plural)}'")
-        elif table in RESERVED_MODULES or keyword.iskeyword(table) or table in RESERVED_PACKAGES:
-            self.add(path, f"its plural '{table}' is a name the generated project uses; set 'plural:' to another")
+            suggestion = _suggest_snake(resource.plural)
+            self.add(
+                (*path, "plural"),
+                f"plural '{resource.plural}' must be snake_case, e.g. '{suggestion}'",
+            )
+        elif (
+            table in RESERVED_MODULES
+            or table in RESERVED_PATHS
+            or keyword.iskeyword(table)
+            or table in RESERVED_PACKAGES
+        ):
+            self.add(
+                path,
+                f"its plural '{table}' is a name the generated project uses; "
+                "set 'plural:' to another",
+            )
         elif table in tables:
-            self.add(path, f"its plural '{table}' is also {tables[table]}'s; set 'plural:' on one of them")
+            self.add(
+                path,
+                f"its plural '{table}' is also {tables[table]}'s; set 'plural:' on one of them",
+            )
         tables[table] = name
         if resource.owned and not auth_on:
             self.add((*path, "owned"), "owned rows need auth; set auth.kind to local or jwks")
@@ -173,38 +273,87 @@ class Checker:
 
     def _check_field(self, resource_name: str, field_name: str, spec: FieldSpec) -> None:
         path: KeyPath = ("resources", resource_name, "fields", field_name)
-        if not SNAKE.match(field_name) or keyword.iskeyword(field_name):
-            self.add(path, f"field name '{field_name}' must be a snake_case identifier, e.g. '{_suggest_snake(field_name)}'")
+        if len(field_name) > MAX_NAME:
+            self.add(path, TOO_LONG)
+        elif not SNAKE.match(field_name) or keyword.iskeyword(field_name):
+            suggestion = _suggest_snake(field_name)
+            self.add(
+                path,
+                f"field name '{field_name}' must be a snake_case identifier, e.g. '{suggestion}'",
+            )
         elif field_name in RESERVED_FIELDS or field_name.startswith("model_"):
-            implicit = " (every resource already has it)" if field_name in ("id", "created_at", "updated_at") else ""
+            implicit = (
+                " (every resource already has it)"
+                if field_name in ("id", "created_at", "updated_at")
+                else ""
+            )
             self.add(path, f"field name '{field_name}' is reserved{implicit}; rename it")
         if spec.type == "ref" and field_name.endswith("_id"):
-            self.add(path, f"name the ref '{field_name[:-3]}'; it is stored and served as '{field_name}'")
-        if spec.type in ("ref", "many") and spec.to is not None and spec.to not in self.spec.resources:
-            self.add((*path, "to"), f"no resource named '{spec.to}'{did_you_mean(spec.to, self.spec.resources)}")
+            self.add(
+                path, f"name the ref '{field_name[:-3]}'; it is stored and served as '{field_name}'"
+            )
+        if (
+            spec.type in ("ref", "many")
+            and spec.to is not None
+            and spec.to not in self.spec.resources
+        ):
+            self.add(
+                (*path, "to"),
+                f"no resource named '{spec.to}'{did_you_mean(spec.to, self.spec.resources)}",
+            )
         if spec.type == "ref" and spec.to == resource_name and not spec.optional:
-            self.add(path, "a reference to its own resource must be optional, or no first row could exist; add '?'")
+            self.add(
+                path,
+                "a reference to its own resource must be optional, or no first row could exist; "
+                "add '?'",
+            )
         if spec.on_delete == "set_null" and not spec.optional:
-            self.add((*path, "on_delete"), "on_delete set_null needs an optional field; add optional: true")
+            self.add(
+                (*path, "on_delete"),
+                "on_delete set_null needs an optional field; add optional: true",
+            )
         if spec.type == "many":
             for option in ("unique", "index", "default", "immutable"):
                 if option in spec.model_fields_set:
                     self.add((*path, option), f"'{option}' does not apply to a many field")
         if spec.type == "json" and spec.unique:
             self.add((*path, "unique"), "a json field cannot be unique")
+        if spec.type == "bool" and spec.unique:
+            self.add(
+                (*path, "unique"),
+                "a unique bool field allows at most two rows (one true, one false); drop unique, "
+                "or list the field with another in unique_together",
+            )
         if spec.read_only and spec.write_only:
             self.add(path, "a field cannot be both read_only and write_only")
         if spec.read_only and spec.immutable:
-            self.add(path, "read_only fields are never written by clients, so immutable adds nothing; drop one")
+            self.add(
+                path,
+                "read_only fields are never written by clients, so immutable adds nothing; "
+                "drop one",
+            )
         if spec.read_only and spec.default is None and not spec.optional:
-            self.add(path, "a read_only field is set by the server: give it a default or make it optional")
+            self.add(
+                path,
+                "a read_only field is set by the server: give it a default or make it optional",
+            )
         self._check_field_options(path, spec)
 
     def _check_field_options(self, path: KeyPath, spec: FieldSpec) -> None:
-        if spec.min_length is not None and spec.max_length is not None and spec.min_length > spec.max_length:
-            self.add((*path, "min_length"), f"min_length {spec.min_length} is above max_length {spec.max_length}")
+        if (
+            spec.min_length is not None
+            and spec.max_length is not None
+            and spec.min_length > spec.max_length
+        ):
+            self.add(
+                (*path, "min_length"),
+                f"min_length {spec.min_length} is above max_length {spec.max_length}",
+            )
         if spec.type == "str" and spec.max_length is not None and spec.max_length > 10_485_760:
-            self.add((*path, "max_length"), "max_length is above PostgreSQL's VARCHAR limit (10485760); use text")
+            self.add(
+                (*path, "max_length"),
+                "max_length is above PostgreSQL's VARCHAR limit (10485760); use text",
+            )
         for low, high in (("ge", "le"), ("gt", "lt"), ("ge", "lt"), ("gt", "le")):
             low_value, high_value = getattr(spec, low), getattr(spec, high)
             if low_value is not None and high_value is not None and low_value > high_value:
@@ -213,16 +362,29 @@ class Checker:
             for bound in ("ge", "le", "gt", "lt"):
                 value = getattr(spec, bound)
                 if value is not None and (value != int(value) or not -(2**31) <= value < 2**31):
-                    self.add((*path, bound), f"{bound} must be a whole number within 32-bit integer range")
+                    self.add(
+                        (*path, bound),
+                        f"{bound} must be a whole number within 32-bit integer range",
+                    )
         if spec.type == "decimal":
-            digits, places = spec.max_digits or 12, spec.decimal_places if spec.decimal_places is not None else 2
+            digits, places = (
+                spec.max_digits or 12,
+                spec.decimal_places if spec.decimal_places is not None else 2,
+            )
             if places > digits:
-                self.add((*path, "decimal_places"), f"decimal_places {places} is above max_digits {digits}")
+                self.add(
+                    (*path, "decimal_places"),
+                    f"decimal_places {places} is above max_digits {digits}",
+                )
+        if spec.type == "float":
+            for bound in ("ge", "le", "gt", "lt"):
+                value = getattr(spec, bound)
+                if value is not None and not _fits_float(value):
+                    self.add((*path, bound), f"{bound} {value} is beyond what a float can hold")
         if spec.pattern is not None:
-            try:
-                re.compile(spec.pattern)
-            except re.error as error:
-                self.add((*path, "pattern"), f"not a valid regular expression: {error}")
+            problem = pattern_problem(spec.pattern)
+            if problem is not None:
+                self.add((*path, "pattern"), problem)
         if spec.values is not None:
             self._check_enum_values(path, spec.values)
 
@@ -233,7 +395,10 @@ class Checker:
             if not value.strip():
                 self.add((*path, "values", index), "enum values must not be empty")
             elif member in members:
-                self.add((*path, "values", index), f"'{value}' clashes with '{members[member]}'; enum values must differ")
+                self.add(
+                    (*path, "values", index),
+                    f"'{value}' clashes with '{members[member]}'; enum values must differ",
+                )
             members[member] = value
 
     def _check_access(self, resource_name: str, resource: Resource) -> None:
@@ -247,7 +412,15 @@ class Checker:
             elif rule == "owner" and not resource.owned:
                 self.add(where, "the owner rule needs 'owned: true' on the resource")
             elif rule == "owner" and operation == "create":
-                self.add(where, "a row has no owner before it exists; use user or a role for create")
+                self.add(
+                    where, "a row has no owner before it exists; use user or a role for create"
+                )
+            elif rule == "public" and operation == "create" and resource.owned:
+                self.add(
+                    where,
+                    "an anonymous caller cannot own the row it creates; "
+                    "use user or a role for create on an owned resource",
+                )
             elif rule not in (*RULE_KEYWORDS, *roles):
                 choices = [*RULE_KEYWORDS, *sorted(roles)]
                 hint = did_you_mean(rule, choices)
@@ -258,45 +431,93 @@ class Checker:
         known = dict(_implicit_types(resource))
         known.update({field_name: spec.type for field_name, spec in resource.fields.items()})
         for key in ("sort", "filter", "search"):
+            listed: set[str] = set()
             for index, field_name in enumerate(getattr(resource, key)):
                 where = (*path, key, index)
                 kind = known.get(field_name)
-                if kind is None:
-                    self.add(where, f"no field named '{field_name}'{did_you_mean(field_name, known)}")
+                if field_name in listed:
+                    self.add(where, f"'{field_name}' is listed twice in {key}; drop one")
+                    continue
+                listed.add(field_name)
+                if kind is None and key == "sort" and field_name.lstrip("-+") in known:
+                    self.add(
+                        where,
+                        f"list the field as '{field_name.lstrip('-+')}'; clients choose the "
+                        "direction with ?sort=-name",
+                    )
+                elif kind is None:
+                    self.add(
+                        where, f"no field named '{field_name}'{did_you_mean(field_name, known)}"
+                    )
                 elif key == "search" and kind not in STRING_TYPES:
-                    self.add(where, f"'{field_name}' is {kind}; search takes string fields (str, text, email, url)")
+                    self.add(
+                        where,
+                        f"'{field_name}' is {kind}; search takes string fields "
+                        "(str, text, email, url)",
+                    )
                 elif key == "sort" and kind in ("json", "many"):
                     self.add(where, f"'{field_name}' is {kind} and cannot be sorted")
                 elif key == "filter" and kind == "json":
                     self.add(where, f"'{field_name}' is json and cannot be filtered")
                 elif key == "filter" and field_name in QUERY_PARAMETERS:
-                    self.add(where, f"'?{field_name}=' is taken by the list's own parameters; rename the field")
+                    self.add(
+                        where,
+                        f"'?{field_name}=' is taken by the list's own parameters; rename the field",
+                    )
         for index, group in enumerate(resource.unique_together):
             where = (*path, "unique_together", index)
             if len(group) < 2:
-                self.add(where, "a unique_together group needs at least two fields; use unique: true for one")
+                self.add(
+                    where,
+                    "a unique_together group needs at least two fields; use unique: true for one",
+                )
             for position, field_name in enumerate(group):
                 kind = known.get(field_name)
-                if kind is None:
-                    self.add((*where, position), f"no field named '{field_name}'{did_you_mean(field_name, known)}")
+                if field_name in group[:position]:
+                    self.add((*where, position), f"'{field_name}' is listed twice in this group")
+                elif kind is None:
+                    self.add(
+                        (*where, position),
+                        f"no field named '{field_name}'{did_you_mean(field_name, known)}",
+                    )
                 elif kind in ("json", "many"):
-                    self.add((*where, position), f"'{field_name}' is {kind} and cannot be part of a unique constraint")
+                    self.add(
+                        (*where, position),
+                        f"'{field_name}' is {kind} and cannot be part of a unique constraint",
+                    )
 
     def _check_required_ref_cycles(self) -> None:
         required: dict[str, list[str]] = {
             name: [
                 spec.to
                 for spec in resource.fields.values()
-                if spec.type == "ref" and not spec.optional and spec.to in self.spec.resources and spec.to != name
+                if spec.type == "ref"
+                and not spec.optional
+                and spec.to in self.spec.resources
+                and spec.to != name
             ]
             for name, resource in self.spec.resources.items()
         }
         for cycle in _cycles(required):
             chain = " -> ".join([*cycle, cycle[0]])
-            self.add(("resources", cycle[0]), f"required refs form a cycle ({chain}); make one of them optional")
+            self.add(
+                ("resources", cycle[0]),
+                f"required refs form a cycle ({chain}); make one of them optional",
+            )
 
 
-ASYMMETRIC_ALGORITHMS = ("EdDSA", "ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512")
+ASYMMETRIC_ALGORITHMS = (
+    "EdDSA",
+    "ES256",
+    "ES384",
+    "ES512",
+    "RS256",
+    "RS384",
+    "RS512",
+    "PS256",
+    "PS384",
+    "PS512",
+)
 
 
 def _implicit_types(resource: Resource) -> Iterator[tuple[str, str]]:
@@ -342,6 +563,35 @@ def enum_member_name(value: str) -> str:
     if keyword.iskeyword(member.lower()) and member.lower() == member:
         member += "_"
     return member
+
+
+def _fits_float(value: int | Decimal) -> bool:
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` cannot be used, or None.
+
+    The generated schemas hand it to Pydantic, whose default engine is Rust's `regex`
+    (no look-around, no backreferences), while sample values come from Python's `re`:
+    it must compile in both, or the generated project fails at import time.
+    """
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"not a valid regular expression: {error}; fix it, or quote it in YAML"
+    try:
+        TypeAdapter(Annotated[str, Field(pattern=pattern)])
+    except SchemaError as error:
+        reason = str(error).strip().splitlines()[-1].removeprefix("error: ")
+        return (
+            f"Pydantic's regex engine cannot compile it ({reason}); rewrite it without "
+            "look-around or backreferences"
+        )
+    return None
 
 
 def run_checks(spec: Spec) -> list[tuple[KeyPath, str]]:

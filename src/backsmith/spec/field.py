@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from backsmith.spec.suggest import did_you_mean
@@ -32,9 +32,27 @@ FieldType = Literal[
     "ref",
     "many",
 ]
-FIELD_TYPES: tuple[str, ...] = FieldType.__args__
+FIELD_TYPES: tuple[str, ...] = get_args(FieldType)
 OnDelete = Literal["cascade", "restrict", "set_null"]
-Number = int | Decimal
+
+MAX_LENGTH = 1_073_741_823
+"""The longest text PostgreSQL stores (1 GiB - 1); anything above is a typo, not a need."""
+MAX_NUMBER_DIGITS = 1000
+"""Bounds are rendered as literals and compared exactly; a 10**1000000 would hang both."""
+
+
+def _reasonable_size(value: int | Decimal) -> int | Decimal:
+    digits = len(str(abs(value))) if isinstance(value, int) else abs(value.adjusted()) + 1
+    if digits > MAX_NUMBER_DIGITS:
+        raise PydanticCustomError(
+            "number_size",
+            "this number has more than {limit} digits; use a smaller bound",
+            {"limit": MAX_NUMBER_DIGITS},
+        )
+    return value
+
+
+Number = Annotated[int | Decimal, AfterValidator(_reasonable_size)]
 
 _BOUNDS = ("ge", "le", "gt", "lt")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -56,7 +74,16 @@ _SHORTHAND_ARGUMENTS: dict[str, tuple[str, ...]] = {
     "ref": ("to",),
     "many": ("to",),
 }
-_SHORTHAND = re.compile(r"^\s*(?P<type>[A-Za-z_]\w*)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<optional>\?)?\s*$")
+_SHORTHAND_EXAMPLES = {
+    "str": "str(200)",
+    "text": "text(4000)",
+    "decimal": "decimal(10,2)",
+    "ref": "ref(Author)",
+    "many": "many(Tag)",
+}
+_SHORTHAND = re.compile(
+    r"^\s*(?P<type>[A-Za-z_]\w*)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<optional>\?)?\s*$"
+)
 
 
 class FieldSpec(BaseModel):
@@ -71,21 +98,33 @@ class FieldSpec(BaseModel):
     index: bool = Field(False, description="Add a database index.")
     description: str | None = Field(None, description="Shown in the OpenAPI document.")
     example: Any = Field(None, description="Example value for the OpenAPI document and tests.")
-    read_only: bool = Field(False, description="Set by the server (from `default`), ignored in bodies.")
+    read_only: bool = Field(
+        False, description="Set by the server (from `default`), ignored in bodies."
+    )
     write_only: bool = Field(False, description="Accepted in bodies, never returned.")
     immutable: bool = Field(False, description="Settable on create only; PATCH may not change it.")
-    max_length: int | None = Field(None, ge=1, description="str, text: most characters.")
-    min_length: int | None = Field(None, ge=0, description="str, text: fewest characters.")
+    max_length: int | None = Field(
+        None, ge=1, le=MAX_LENGTH, description="str, text: most characters."
+    )
+    min_length: int | None = Field(
+        None, ge=0, le=MAX_LENGTH, description="str, text: fewest characters."
+    )
     pattern: str | None = Field(None, description="str: a regular expression the value must match.")
     ge: Number | None = Field(None, description="int, float, decimal: at least this.")
     le: Number | None = Field(None, description="int, float, decimal: at most this.")
     gt: Number | None = Field(None, description="int, float, decimal: more than this.")
     lt: Number | None = Field(None, description="int, float, decimal: less than this.")
-    max_digits: int | None = Field(None, ge=1, le=1000, description="decimal: total digits (default 12).")
-    decimal_places: int | None = Field(None, ge=0, le=1000, description="decimal: digits after the point (default 2).")
+    max_digits: int | None = Field(
+        None, ge=1, le=1000, description="decimal: total digits (default 12)."
+    )
+    decimal_places: int | None = Field(
+        None, ge=0, le=1000, description="decimal: digits after the point (default 2)."
+    )
     values: list[str] | None = Field(None, description="enum: the allowed values.")
     to: str | None = Field(None, description="ref, many: the target resource's name.")
-    on_delete: OnDelete | None = Field(None, description="ref: what deleting the target does (default restrict).")
+    on_delete: OnDelete | None = Field(
+        None, description="ref: what deleting the target does (default restrict)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -172,8 +211,12 @@ def _shorthand_arguments(kind: str, raw: str) -> dict[str, Any]:
     if len(arguments) > len(names) or not arguments:
         raise PydanticCustomError(
             "shorthand",
-            "{kind}(...) takes {names}",
-            {"kind": kind, "names": ", ".join(names)},
+            "{kind}(...) takes {names}, e.g. {example}",
+            {
+                "kind": kind,
+                "names": " and ".join(f"'{name}'" for name in names),
+                "example": _SHORTHAND_EXAMPLES[kind],
+            },
         )
     parsed: dict[str, Any] = {}
     for name, value in zip(names, arguments, strict=False):

@@ -1,49 +1,184 @@
 """Read a spec file into a checked `Spec`, or raise a `SpecError` listing every problem.
 
 YAML is composed to nodes first so that each problem can name its line and column,
-and duplicate keys (which PyYAML would silently collapse) are reported as problems.
+and so that what PyYAML would silently accept or crash on is caught while the node
+still knows where it came from: duplicate keys (PyYAML keeps the last), keys that are
+not text (`1:`, `yes:`), tags such as `!!binary`, dates that do not exist, numbers
+too long to convert, alias bombs. Whatever the input, the result is a `Spec` or a
+`SpecError`; never a traceback.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # no types-PyYAML in the environment yet
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from backsmith.errors import Problem, SpecError
 from backsmith.spec.checks import KeyPath, run_checks
+from backsmith.spec.clashes import check_clashes
+from backsmith.spec.field import MAX_NUMBER_DIGITS
 from backsmith.spec.model import Spec
+from backsmith.spec.resolved import resolve
 from backsmith.spec.suggest import did_you_mean
 from backsmith.spec.values import check_values
 
+DEFAULT_FILE = "backsmith.yaml"
+MAX_NODES = 100_000
+"""Far above any real spec; stops an alias bomb from expanding into millions of nodes."""
 
-class _Positions:
-    """Line and column (1-based) of every key and value in a YAML document."""
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(
+    _TAG + kind for kind in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_KEY_KINDS = {
+    _TAG + "int": "a number",
+    _TAG + "float": "a number",
+    _TAG + "bool": "a boolean (YAML reads yes, no, on, off, true and false so)",
+    _TAG + "null": "empty (null)",
+    _TAG + "timestamp": "a date",
+}
+_TEXT_KEYS = ("version", "title", "description")
+"""Top-level keys that hold text, where YAML would read `version: 1.10` as the float 1.1."""
+
+Position = tuple[int, int]
+
+
+class _Scan:
+    """Walks the composed YAML: records where every key and value is, and what is wrong.
+
+    Keys are recorded by their text, so a pydantic error's location finds its line.
+    """
 
     def __init__(self) -> None:
-        self.keys: dict[KeyPath, tuple[int, int]] = {}
-        self.values: dict[KeyPath, tuple[int, int]] = {}
-        self.duplicates: list[tuple[KeyPath, tuple[int, int]]] = []
+        self.keys: dict[KeyPath, Position] = {}
+        self.values: dict[KeyPath, Position] = {}
+        self.raw_scalars: dict[KeyPath, str] = {}
+        self.problems: list[Problem] = []
+        self._count = 0
+        self._stack: set[int] = set()
+
+    def problem(self, path: KeyPath, message: str, node: yaml.Node) -> None:
+        self.problems.append(Problem(_dotted(path), message, *_mark(node)))
 
     def walk(self, node: yaml.Node, path: KeyPath = ()) -> None:
-        self.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                child = (*path, key)
-                mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                if key in seen:
-                    self.duplicates.append((child, mark))
-                seen.add(key)
-                self.keys[child] = mark
-                self.walk(value_node, child)
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self.walk(item, (*path, index))
+        self._count += 1
+        if self._count > MAX_NODES:
+            if self._count == MAX_NODES + 1:
+                self.problem(
+                    path,
+                    f"the spec has over {MAX_NODES} values once its aliases "
+                    "are expanded; write it out plainly",
+                    node,
+                )
+            return
+        if id(node) in self._stack:
+            self.problem(
+                path, "this alias refers to a value that contains it; a spec must not loop", node
+            )
+            return
+        self.values.setdefault(path, _mark(node))
+        if node.tag not in _PLAIN_TAGS:
+            self.problem(
+                path,
+                f"the YAML tag '{_short_tag(node.tag)}' is not allowed in a spec; "
+                "write plain text, numbers, lists and mappings",
+                node,
+            )
+            return
+        self._stack.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                self._walk_mapping(node, path)
+            elif isinstance(node, yaml.SequenceNode):
+                for index, item in enumerate(node.value):
+                    self.walk(item, (*path, index))
+            elif isinstance(node, yaml.ScalarNode):
+                self._check_scalar(node, path)
+        finally:
+            self._stack.discard(id(node))
+
+    def _walk_mapping(self, node: yaml.MappingNode, path: KeyPath) -> None:
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                self._walk_merged(value_node, path)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(path, "a key must be plain text, not a list or mapping", key_node)
+                continue
+            key = key_node.value
+            child = (*path, key)
+            if key_node.tag != _TAG + "str":
+                kind = _KEY_KINDS.get(key_node.tag, f"tagged {_short_tag(key_node.tag)}")
+                self.problem(
+                    child,
+                    f"key '{key}' is read as {kind}, but keys are names; "
+                    f"quote it ('{key}') or rename it",
+                    key_node,
+                )
+                continue
+            if _has_surrogate(key):
+                self.problem(
+                    path,
+                    "a key contains an unpaired surrogate escape such as \\ud800; remove it",
+                    key_node,
+                )
+                continue
+            if key in seen:
+                self.problem(
+                    child,
+                    "duplicate key; the later value would silently replace the "
+                    "earlier, so keep only one",
+                    key_node,
+                )
+            seen.add(key)
+            self.keys.setdefault(child, _mark(key_node))
+            self.walk(value_node, child)
+
+    def _walk_merged(self, node: yaml.Node, path: KeyPath) -> None:
+        """`<<: *defaults`: the merged keys belong to the mapping that merges them."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if isinstance(source, yaml.MappingNode):
+                for key_node, value_node in source.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _TAG + "str":
+                        self.keys.setdefault((*path, key_node.value), _mark(key_node))
+                        self.walk(value_node, (*path, key_node.value))
+
+    def _check_scalar(self, node: yaml.ScalarNode, path: KeyPath) -> None:
+        text = node.value
+        if _has_surrogate(text):
+            self.problem(
+                path,
+                "the value contains an unpaired surrogate escape such as \\ud800; remove it",
+                node,
+            )
+        elif node.tag in (_TAG + "int", _TAG + "float"):
+            self.raw_scalars[path] = text
+            if sum(char.isdigit() for char in text) > MAX_NUMBER_DIGITS:
+                self.problem(
+                    path,
+                    f"this number has more than {MAX_NUMBER_DIGITS} digits; use a smaller one",
+                    node,
+                )
+        elif node.tag == _TAG + "timestamp":
+            try:
+                yaml.SafeLoader("").construct_yaml_timestamp(node)
+            except ValueError as error:
+                self.problem(
+                    path,
+                    f"'{text}' reads as a date, but {error}; fix it, or quote "
+                    "it to keep it as text",
+                    node,
+                )
 
     def of(self, path: KeyPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """The nearest known position for `path`, walking up to its parents."""
@@ -57,93 +192,272 @@ class _Positions:
 
 
 def load_spec(path: str | Path) -> Spec:
-    """The spec at `path`, validated and checked; `SpecError` lists every problem found."""
+    """The spec at `path`, validated and checked; `SpecError` lists every problem found.
+
+    A folder stands for the `backsmith.yaml` inside it.
+    """
     source = Path(path)
+    if source.is_dir():
+        if not (source / DEFAULT_FILE).is_file():
+            raise SpecError(
+                str(source),
+                [Problem("", f"this is a folder without a {DEFAULT_FILE}; pass the spec file")],
+            )
+        source = source / DEFAULT_FILE
     try:
-        text = source.read_text(encoding="utf-8")
+        raw = source.read_bytes()
     except FileNotFoundError:
-        raise SpecError(str(source), [Problem("", "no such file; pass the path of a backsmith.yaml")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(str(source), [Problem("", f"cannot read the file: {error}")]) from None
-    return parse_spec(text, str(source))
+        message = f"no such file; pass the path of a spec such as {DEFAULT_FILE}"
+        raise SpecError(str(source), [Problem("", message)]) from None
+    except OSError as error:
+        message = f"cannot read the file ({error.strerror or error}); check its permissions"
+        raise SpecError(str(source), [Problem("", message)]) from None
+    return parse_spec(_decode(raw, str(source)), str(source))
 
 
-def parse_spec(text: str, source: str = "backsmith.yaml") -> Spec:
+def parse_spec(text: str, source: str = DEFAULT_FILE) -> Spec:
     """The spec in `text` (YAML or JSON), validated and checked."""
-    positions = _Positions()
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SpecError(source, [_yaml_problem(error)]) from None
-    if node is not None:
-        positions.walk(node)
-    if positions.duplicates:
-        problems = [
-            Problem(_dotted(path), "duplicate key; the later value would silently replace the earlier", *mark)
-            for path, mark in positions.duplicates
-        ]
-        raise SpecError(source, problems)
+    scan = _Scan()
+    data = _read_yaml(_untab_json(text), source, scan)
+    if data is None:
+        raise SpecError(
+            source,
+            [Problem("", "the spec is empty; it needs at least 'name' and 'resources'", 1, 1)],
+        )
     if not isinstance(data, dict):
-        raise SpecError(source, [Problem("", "a spec is a mapping with at least 'name' and 'resources'", 1, 1)])
+        raise SpecError(
+            source,
+            [
+                Problem(
+                    "",
+                    f"a spec is a mapping with at least 'name' and "
+                    f"'resources', not {_describe(data)}",
+                    1,
+                    1,
+                )
+            ],
+        )
+    for key in _TEXT_KEYS:
+        if isinstance(data.get(key), int | float) and (key,) in scan.raw_scalars:
+            data[key] = scan.raw_scalars[(key,)]
     try:
         spec = Spec.model_validate(data)
     except ValidationError as error:
-        problems = [_pydantic_problem(detail, positions) for detail in error.errors()]
-        raise SpecError(source, _unique(problems)) from None
+        problems = [_pydantic_problem(detail, data, scan) for detail in error.errors()]
+        raise SpecError(source, _ordered(problems)) from None
+    except RecursionError:
+        raise SpecError(source, [Problem("", "the spec nests too deeply")]) from None
     found = [*run_checks(spec), *check_values(spec)]
+    if not found:
+        found = list(check_clashes(resolve(spec)))
     if found:
-        problems = [Problem(_dotted(path), message, *positions.of(path)) for path, message in found]
-        raise SpecError(source, _unique(problems))
+        problems = [Problem(_dotted(path), message, *scan.of(path)) for path, message in found]
+        raise SpecError(source, _ordered(problems))
     return spec
 
 
-def _yaml_problem(error: yaml.YAMLError) -> Problem:
+def _decode(raw: bytes, source: str) -> str:
+    """UTF-8 (with or without a BOM), or UTF-16/32 when a BOM says so, as YAML allows."""
+    for bom, encoding in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be read); "
+            "save it as UTF-8"
+        )
+        raise SpecError(source, [Problem("", message, line, column)]) from None
+
+
+def _untab_json(text: str) -> str:
+    """JSON indented with tabs is valid JSON but not valid YAML: read it with spaces.
+
+    In valid JSON a tab can only be whitespace between tokens (inside strings it must
+    be escaped), so replacing each with one space changes nothing, not even columns.
+    """
+    if "\t" not in text or not text.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
+        return text
+    try:
+        json.loads(text)
+    except ValueError:
+        return text
+    return text.replace("\t", " ")
+
+
+def _read_yaml(text: str, source: str, scan: _Scan) -> Any:
+    loader: yaml.SafeLoader | None = None
+    try:
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        scan.walk(node)
+        if scan.problems:
+            raise SpecError(source, _ordered(scan.problems))
+        return loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise SpecError(source, [_yaml_problem(error, text)]) from None
+    except RecursionError:
+        message = "the document nests too deeply; a spec needs only a few levels"
+        raise SpecError(source, [Problem("", message)]) from None
+    except ValueError as error:  # a value PyYAML's constructors reject; the scan finds most
+        raise SpecError(source, [Problem("", f"cannot read a value: {error}")]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        message = f"the file contains a character YAML does not allow ({error.reason}); remove it"
+        return Problem("", message, line, column)
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     message = f"YAML syntax error: {reason}" + (f" ({context})" if context else "")
+    if "'\\t'" in reason:
+        message += "; YAML indents with spaces, never tabs: replace the tabs with spaces"
+    elif "mapping values are not allowed" in reason:
+        message += "; check the indentation above, or quote a value that contains ': '"
     if mark is None:
         return Problem("", message)
     return Problem("", message, mark.line + 1, mark.column + 1)
 
 
-def _pydantic_problem(detail: ErrorDetails, positions: _Positions) -> Problem:
-    loc: KeyPath = tuple(detail["loc"])
+def _pydantic_problem(detail: ErrorDetails, data: Any, scan: _Scan) -> Problem:
     kind = detail["type"]
+    raw_loc = tuple(detail["loc"])
+    if kind == "missing":
+        parent = _real_path(raw_loc[:-1], data)
+        key = raw_loc[-1]
+        return Problem(
+            _dotted(parent), f"required key '{key}' is missing; add it", *scan.of(parent)
+        )
+    is_key = bool(raw_loc) and raw_loc[-1] == "[key]"
+    loc = _real_path(raw_loc[:-1] if is_key else raw_loc, data)
+    given = detail.get("input")
     if kind == "extra_forbidden":
         parent, key = loc[:-1], str(loc[-1])
-        allowed = _allowed_keys(parent)
-        return Problem(_dotted(parent), f"unknown key '{key}'{did_you_mean(key, allowed)}", *positions.of(loc, key=True))
-    if kind == "missing":
-        return Problem(_dotted(loc[:-1]), f"required key '{loc[-1]}' is missing", *positions.of(loc[:-1]))
+        hint = did_you_mean(key, _allowed_keys(parent))
+        return Problem(_dotted(parent), f"unknown key '{key}'{hint}", *scan.of(loc, key=True))
     if kind in ("literal_error", "enum"):
-        expected = _expected_choices(detail)
-        given = str(detail.get("input"))
-        return Problem(_dotted(loc), f"'{given}' is not allowed{did_you_mean(given, expected)}", *positions.of(loc))
-    return Problem(_dotted(loc), _plain_message(detail), *positions.of(loc))
-
-
-def _plain_message(detail: ErrorDetails) -> str:
-    message = detail["msg"]
-    given = detail.get("input")
-    if detail["type"] in _CUSTOM:
-        return message
-    if detail["type"] == "string_type" and isinstance(given, bool):
-        return "expected a string, got a boolean (YAML reads yes, no, on and off as booleans); quote the value"
-    if detail["type"].endswith("_type") and not isinstance(given, dict | list):
-        return f"{message[0].lower()}{message[1:]}, got {given!r}"
-    return message[0].lower() + message[1:]
+        choices = _expected_choices(detail)
+        hint = did_you_mean(str(given), choices)
+        if is_key:
+            message = f"key '{given}' is not allowed here{hint}"
+            return Problem(_dotted(loc[:-1]), message, *scan.of(loc, key=True))
+        return Problem(_dotted(loc), f"'{given}' is not allowed{hint}", *scan.of(loc))
+    if kind in _CUSTOM:
+        option = (detail.get("ctx") or {}).get("option")
+        if isinstance(option, str):
+            loc = (*loc, option)
+        return Problem(_dotted(loc), detail["msg"], *scan.of(loc, key=is_key))
+    union = len(loc) < len(raw_loc) - is_key
+    message = _plain_message(detail, union=union)
+    return Problem(_dotted(loc), message, *scan.of(loc, key=is_key))
 
 
 _CUSTOM = frozenset(
-    {"unknown_type", "field_form", "shorthand", "option_type", "missing_to", "missing_values"}
+    {
+        "unknown_type",
+        "field_form",
+        "shorthand",
+        "option_type",
+        "missing_to",
+        "missing_values",
+        "number_size",
+    }
 )
+_EXPECTED = {
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+    "list_type": "a list ([a, b] or '- item' lines)",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "decimal_type": "a number",
+    "decimal_parsing": "a number",
+}
+
+
+def _plain_message(detail: ErrorDetails, *, union: bool) -> str:
+    """A pydantic error in the spec's words; `union` when it is one of a union's tries."""
+    kind = detail["type"]
+    given = detail.get("input")
+    if kind in _EXPECTED:
+        expected = "a number" if union and _EXPECTED[kind] == "a whole number" else _EXPECTED[kind]
+        message = f"expected {expected}, got {_describe(given)}"
+        if kind == "string_type" and isinstance(given, bool):
+            message += " (YAML reads yes, no, on and off as booleans); quote the value"
+        elif kind == "string_type" and isinstance(given, int | float | Decimal | dt.date):
+            message += "; quote it to make it text"
+        return message
+    message = detail["msg"].replace("Input should be", "must be").replace("Input", "the value")
+    message = message[0].lower() + message[1:]
+    if not isinstance(given, dict | list):
+        message += f", got {_describe(given)}"
+    return message
+
+
+def _describe(value: Any) -> str:
+    """How a YAML value reads, in the words the spec's author would use."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float | Decimal):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _real_path(loc: Iterable[Any], data: Any) -> KeyPath:
+    """`loc` without pydantic's union tags (`ge.int`, `ge.decimal`): only the spec's keys."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
 
 
 def _expected_choices(detail: ErrorDetails) -> list[str]:
     expected = str((detail.get("ctx") or {}).get("expected", ""))
-    return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip(" '\"")]
+    parts = expected.replace(" or ", ",").split(",")
+    return [part.strip(" '\"") for part in parts if part.strip(" '\"")]
 
 
 def _allowed_keys(path: KeyPath) -> list[str]:
@@ -176,7 +490,20 @@ def _dotted(path: KeyPath) -> str:
     return text
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
+def _mark(node: yaml.Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _ordered(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in file order (problems without a line first)."""
     seen: set[tuple[str, str]] = set()
     kept: list[Problem] = []
     for problem in problems:
@@ -184,4 +511,4 @@ def _unique(problems: list[Problem]) -> list[Problem]:
         if key not in seen:
             seen.add(key)
             kept.append(problem)
-    return kept
+    return sorted(kept, key=lambda problem: (problem.line or 0, problem.column or 0))

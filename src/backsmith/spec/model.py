@@ -17,6 +17,8 @@ from backsmith.spec.field import FieldSpec
 Operation = Literal["list", "read", "create", "update", "delete"]
 OPERATIONS: tuple[Operation, ...] = ("list", "read", "create", "update", "delete")
 DEFAULT_ALGORITHMS = ["EdDSA", "ES256", "RS256"]
+MAX_CACHE_SECONDS = 31_536_000
+"""A year: longer is a typo, and caches and clients cap max-age around there anyway."""
 
 
 def _text(value: Any) -> Any:
@@ -36,36 +38,73 @@ class SpecModel(BaseModel):
 class Auth(SpecModel):
     """Who the users are: the project's own (`local`), an outside issuer's (`jwks`), or none."""
 
-    kind: Literal["local", "jwks", "none"] = Field("local", description="Where users and tokens come from.")
-    roles: list[str] = Field(default_factory=list, description="Extra role names; `admin` always exists when auth is on.")
-    jwks_url: str | None = Field(None, description="jwks: where the issuer publishes its public keys.")
+    kind: Literal["local", "jwks", "none"] = Field(
+        "local", description="Where users and tokens come from."
+    )
+    roles: list[str] = Field(
+        default_factory=list, description="Extra role names; `admin` always exists when auth is on."
+    )
+    jwks_url: str | None = Field(
+        None, description="jwks: where the issuer publishes its public keys."
+    )
     issuer: str | None = Field(None, description="jwks: the required `iss` claim.")
     audience: str | None = Field(None, description="jwks: the required `aud` claim.")
-    algorithms: list[str] | None = Field(None, description="jwks: accepted algorithms (default EdDSA, ES256, RS256).")
+    algorithms: list[str] | None = Field(
+        None, description="jwks: accepted algorithms (default EdDSA, ES256, RS256)."
+    )
 
 
 class Cors(SpecModel):
-    origins: list[str] = Field(default_factory=list, description="Allowed browser origins, e.g. http://localhost:3000.")
+    origins: list[str] = Field(
+        default_factory=list, description="Allowed browser origins, e.g. http://localhost:3000."
+    )
 
 
 class RateLimit(SpecModel):
-    default: str = Field("120/minute", description="Per client, on every route: N/second|minute|hour|day.")
-    auth: str = Field("10/minute", description="One bucket per client shared by login, register and refresh.")
+    default: str = Field(
+        "120/minute", description="Per client, on every route: N/second|minute|hour|day."
+    )
+    auth: str = Field(
+        "10/minute", description="One bucket per client shared by login, register and refresh."
+    )
 
 
 class Resource(SpecModel):
     """One kind of row and its API: fields, who may do what, and how lists are queried."""
 
-    fields: dict[str, FieldSpec] = Field(description="Field name -> field (shorthand string or mapping).")
-    plural: str | None = Field(None, description="snake_case plural; overrides the table name and URL path.")
+    fields: dict[str, FieldSpec] = Field(
+        description="Field name -> field (shorthand string or mapping)."
+    )
+    plural: str | None = Field(
+        None, description="snake_case plural; overrides the table name and URL path."
+    )
     owned: bool = Field(False, description="Each row belongs to the user who created it.")
-    access: dict[Operation, str] = Field(default_factory=dict, description="Operation -> public, user, owner or a role name.")
-    sort: list[str] = Field(default_factory=list, description="Fields allowed in ?sort= (-name sorts descending).")
-    filter: list[str] = Field(default_factory=list, description="Fields allowed as ?name= filters (and __gte/__lte on ordered types).")
-    search: list[str] = Field(default_factory=list, description="String fields matched by ?q= (case-insensitive contains).")
-    unique_together: list[list[str]] = Field(default_factory=list, description="Composite unique constraints.")
-    soft_delete: bool = Field(False, description="DELETE sets deleted_at; deleted rows disappear from every read.")
-    cache: int = Field(0, ge=0, description="Seconds GET responses may be cached (Cache-Control and server-side).")
+    access: dict[Operation, str] = Field(
+        default_factory=dict, description="Operation -> public, user, owner or a role name."
+    )
+    sort: list[str] = Field(
+        default_factory=list, description="Fields allowed in ?sort= (-name sorts descending)."
+    )
+    filter: list[str] = Field(
+        default_factory=list,
+        description="Fields allowed as ?name= filters (and __gte/__lte on ordered types).",
+    )
+    search: list[str] = Field(
+        default_factory=list,
+        description="String fields matched by ?q= (case-insensitive contains).",
+    )
+    unique_together: list[list[str]] = Field(
+        default_factory=list, description="Composite unique constraints."
+    )
+    soft_delete: bool = Field(
+        False, description="DELETE sets deleted_at; deleted rows disappear from every read."
+    )
+    cache: int = Field(
+        0,
+        ge=0,
+        le=MAX_CACHE_SECONDS,
+        description="Seconds GET responses may be cached (Cache-Control and server-side).",
+    )
 
 
 class Spec(SpecModel):
@@ -85,5 +124,9 @@ class Spec(SpecModel):
     id: Literal["uuid", "int"] = Field("uuid", description="Primary-key kind of every resource.")
     auth: Auth = Field(default_factory=lambda: Auth(), description="Authentication.")
     cors: Cors = Field(default_factory=lambda: Cors(), description="Cross-origin settings.")
-    rate_limit: RateLimit = Field(default_factory=lambda: RateLimit(), description="Request rate limits.")
-    resources: dict[str, Resource] = Field(description="Resource name (PascalCase, singular) -> resource.")
+    rate_limit: RateLimit = Field(
+        default_factory=lambda: RateLimit(), description="Request rate limits."
+    )
+    resources: dict[str, Resource] = Field(
+        description="Resource name (PascalCase, singular) -> resource."
+    )

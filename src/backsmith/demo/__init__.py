@@ -1,0 +1,1 @@
+"""The demo: a spec shipped with backsmith (`taskboard.yaml`) and the runner that serves it."""
