@@ -19,7 +19,7 @@ from typing import Any
 
 import jinja2
 
-from backsmith.render import python, samples
+from backsmith.render import python, samples, testgen
 from backsmith.spec import names
 from backsmith.spec.resolved import ProjectInfo, ResourceInfo
 
@@ -39,6 +39,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals["py"] = python
     env.globals["samples"] = samples
+    env.globals["tg"] = testgen
     env.filters["literal"] = python.literal
     env.filters["ondelete"] = python.ondelete
     env.filters["id_python"] = python.id_python

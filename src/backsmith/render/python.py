@@ -21,7 +21,7 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _SCHEMA_TYPES = {
     "str": "Text",
     "text": "Text",
-    "int": "Int32",
+    "int": "int",
     "float": "Float",
     "decimal": "Decimal",
     "bool": "bool",
@@ -109,7 +109,9 @@ def constraint_arguments(field: Field) -> list[str]:
     if field.kind == "decimal":
         arguments.append(f"max_digits={field.max_digits}")
         arguments.append(f"decimal_places={field.decimal_places}")
-    if field.kind in ("int", "float", "decimal"):
+    if field.kind == "int":
+        arguments.extend(_int_bounds(spec.ge, spec.gt, spec.le, spec.lt))
+    if field.kind in ("float", "decimal"):
         for bound in ("ge", "le", "gt", "lt"):
             value = getattr(spec, bound)
             if value is not None:
@@ -122,6 +124,17 @@ def constraint_arguments(field: Field) -> list[str]:
     if field.kind == "many":
         arguments.append("max_length=1000")
     return arguments
+
+
+def _int_bounds(ge: Any, gt: Any, le: Any, lt: Any) -> list[str]:
+    """The spec's bounds, always inside the 32-bit range of the INTEGER column.
+
+    Written out in full rather than layered on an `Int32` alias: Pydantic keeps the
+    alias's bound when both name the same key, which would drop the spec's.
+    """
+    lower = [f"gt={int(gt)}"] if gt is not None and ge is None else [f"ge={max(int(ge) if ge is not None else INT32_MIN, INT32_MIN)}"]
+    upper = [f"lt={int(lt)}"] if lt is not None and le is None else [f"le={min(int(le) if le is not None else INT32_MAX, INT32_MAX)}"]
+    return [*lower, *upper]
 
 
 def documentation_arguments(field: Field, example: Any) -> list[str]:

@@ -36,7 +36,7 @@ def _ruff(*arguments: str, cwd: Path) -> None:
 
 def format_tree(root: Path) -> None:
     """Sort imports, drop unused ones, then format: the generated code is ruff-clean."""
-    _ruff("check", "--fix", "--no-cache", "--quiet", "--select", "I,F401,UP", "--exit-zero", ".", cwd=root)
+    _ruff("check", "--fix", "--no-cache", "--quiet", "--select", "I,F401,F541,UP", "--exit-zero", ".", cwd=root)
     _ruff("format", "--no-cache", "--quiet", ".", cwd=root)
 
 

@@ -1,0 +1,209 @@
+"""Facts the generated tests need about each resource: who passes which rule, what
+each field's invalid values are, how its values sort.
+
+Kept out of the templates so that the templates read as the tests they produce.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from backsmith.render import samples
+from backsmith.spec.resolved import Field, ResourceInfo
+
+ROLE_RULES_EXCLUDED = ("public", "user", "owner")
+
+
+def rule(resource: ResourceInfo, operation: str) -> str:
+    return resource.access[operation]  # type: ignore[index]
+
+
+def is_role(rule_name: str) -> bool:
+    return rule_name not in ROLE_RULES_EXCLUDED
+
+
+def maker(resource: ResourceInfo) -> str:
+    """An expression for the actor who creates rows in tests (and so owns them).
+
+    Admin when a required parent is hidden by an owner rule: the factories create
+    parents as admin, and only admin could then point at them.
+    """
+    if any(
+        field.target is not None and field.target is not resource and rule(field.target, "read") == "owner"
+        for field in resource.fields
+        if field.kind == "many" or (field.kind == "ref" and not field.optional)
+    ):
+        return "actors.admin"
+    create = rule(resource, "create")
+    if is_role(create):
+        return f'actors.with_role("{create}")'
+    return "actors.alice"
+
+
+def passer(resource: ResourceInfo, operation: str) -> str:
+    """An actor who passes the operation's rule, on a row made by `maker`."""
+    rule_name = rule(resource, operation)
+    if rule_name == "owner":
+        return maker(resource)
+    if is_role(rule_name):
+        return f'actors.with_role("{rule_name}")'
+    return maker(resource) if operation in ("update", "delete") else "actors.alice"
+
+
+def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
+    """Whether a test can send every column of a unique constraint (owner aside)."""
+    writable = {field.column for field in resource.fields if field.in_bodies and field.kind != "many"}
+    return all(column in writable or column == "owner_id" for column in columns)
+
+
+def stranger(resource: ResourceInfo) -> str:
+    """A signed-in user who did not make the row and holds none of its roles."""
+    return "actors.bob" if maker(resource) == "actors.alice" else "actors.alice"
+
+
+def stranger_status(resource: ResourceInfo, operation: str) -> int | None:
+    """What a stranger gets on someone else's row: 403 if they may see it, else 404."""
+    rule_name = rule(resource, operation)
+    read = rule(resource, "read")
+    if rule_name == "owner":
+        return 403 if read in ("public", "user") else 404
+    if is_role(rule_name):
+        return 403
+    return None
+
+
+@dataclass(frozen=True)
+class Invalid:
+    label: str
+    value: Any
+
+
+def invalid_values(field: Field) -> list[Invalid]:
+    """Values that must be refused with 422 on this field."""
+    spec = field.spec
+    kind = field.kind
+    found: list[Invalid] = []
+    if kind in ("str", "text"):
+        if field.max_length is not None:
+            found.append(Invalid("too_long", "x" * (field.max_length + 1)))
+        if spec.min_length:
+            found.append(Invalid("too_short", "x" * (spec.min_length - 1)))
+        if kind == "str" and spec.pattern:
+            for candidate in ("!", "not matching", "", " ", "\n", "~~~~"):
+                if re.search(spec.pattern, candidate) is None and (field.max_length or 255) >= len(candidate) >= (spec.min_length or 0):
+                    found.append(Invalid("pattern", candidate))
+                    break
+        found.append(Invalid("nul", "a\u0000b"))
+        found.append(Invalid("not_a_string", 12))
+    elif kind in ("int", "float", "decimal"):
+        for bound, offset in (("ge", -1), ("gt", 0), ("le", 1), ("lt", 0)):
+            value = getattr(spec, bound)
+            if value is not None:
+                number = value + offset if kind == "int" else float(value) + offset * 0.5
+                if kind == "decimal":
+                    number = str(value + offset)
+                found.append(Invalid(f"{bound}_violated", number))
+        if kind == "int":
+            found.append(Invalid("beyond_32_bits", 2**40))
+        if kind == "decimal" and field.decimal_places < 6:
+            found.append(Invalid("too_many_places", "0." + "1" * (field.decimal_places + 1)))
+        found.append(Invalid("not_a_number", "many"))
+    elif kind == "bool":
+        found.append(Invalid("not_a_bool", "maybe"))
+    elif kind == "date":
+        found.append(Invalid("not_a_date", "2024-02-30"))
+    elif kind == "datetime":
+        found.append(Invalid("naive", "2024-01-01T12:00:00"))
+        found.append(Invalid("not_a_datetime", "yesterday"))
+    elif kind == "uuid":
+        found.append(Invalid("not_a_uuid", "not-a-uuid"))
+    elif kind == "email":
+        found.append(Invalid("not_an_email", "not-an-email"))
+    elif kind == "url":
+        found.append(Invalid("not_a_url", "not a url"))
+        found.append(Invalid("not_http", "ftp://example.com/file"))
+    elif kind == "enum":
+        found.append(Invalid("not_a_value", "not-one-of-them"))
+    elif kind == "json":
+        found.append(Invalid("not_an_object", [1, 2]))
+    elif kind == "ref":
+        found.append(Invalid("malformed_id", "not-an-id"))
+    elif kind == "many":
+        found.append(Invalid("not_a_list", "not-a-list"))
+    return found
+
+
+def missing_id(resource: ResourceInfo) -> Any:
+    """An id that names no row."""
+    if resource.project.id_kind == "int":
+        return 9_000_000_000
+    return "00000000-0000-4000-8000-000000000000"
+
+
+def sort_kind(resource: ResourceInfo, name: str) -> str:
+    """How sorted values compare in tests: `number`, `datetime`, `text` (collation-dependent), ..."""
+    if name in ("created_at", "updated_at"):
+        return "datetime"
+    if name in ("id", "owner"):
+        return "opaque"
+    field = resource.field(name)
+    assert field is not None
+    return {
+        "int": "number",
+        "float": "number",
+        "decimal": "decimal",
+        "date": "plain",
+        "datetime": "datetime",
+        "bool": "plain",
+        "enum": "plain",
+        "uuid": "plain",
+    }.get(field.kind, "text")
+
+
+def writable_scalar(resource: ResourceInfo) -> Field | None:
+    """A field a PATCH can change: writable, mutable, not a ref or many, with two samples."""
+    for field in resource.fields:
+        if field.in_bodies and not field.spec.immutable and field.kind not in ("ref", "many") and field.in_responses:
+            if len({repr(value) for value in samples.values(field)}) > 1:
+                return field
+    return None
+
+
+def required_fields(resource: ResourceInfo) -> list[Field]:
+    return [
+        field
+        for field in resource.fields
+        if field.in_bodies and not field.optional and not field.has_default and field.kind != "many"
+    ]
+
+
+def json_default(field: Field) -> Any:
+    value = field.spec.default
+    if field.kind == "decimal":
+        quantum = "0." + "0" * field.decimal_places if field.decimal_places else "0"
+        from decimal import Decimal
+
+        return str(Decimal(str(value)).quantize(Decimal(quantum))) if field.decimal_places else str(int(Decimal(str(value))))
+    if field.kind == "float":
+        return float(value)
+    if field.kind in ("date", "datetime", "uuid"):
+        return str(value)
+    return value
+
+
+def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
+    """One entry per filter name: the wire name, whether it takes ranges, how rows differ."""
+    entries: list[dict[str, Any]] = []
+    for name in resource.query_names("filter"):
+        if name == "owner":
+            entries.append({"name": name, "wire": "owner_id", "kind": "owner", "ranged": False})
+            continue
+        if name in ("id", "created_at", "updated_at"):
+            entries.append({"name": name, "wire": name, "kind": "implicit", "ranged": name != "id"})
+            continue
+        field = resource.field(name)
+        assert field is not None
+        entries.append({"name": name, "wire": field.wire, "kind": field.kind, "ranged": field.ordered, "field": field})
+    return entries
