@@ -61,6 +61,7 @@ class _Scan:
         self.keys: dict[KeyPath, Position] = {}
         self.values: dict[KeyPath, Position] = {}
         self.raw_scalars: dict[KeyPath, str] = {}
+        self.collections: set[KeyPath] = set()
         self.problems: list[Problem] = []
         self._count = 0
         self._stack: set[int] = set()
@@ -94,6 +95,8 @@ class _Scan:
             )
             return
         self._stack.add(id(node))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            self.collections.add(path)
         try:
             if isinstance(node, yaml.MappingNode):
                 self._walk_mapping(node, path)
@@ -181,13 +184,19 @@ class _Scan:
                 )
 
     def of(self, path: KeyPath, *, key: bool = False) -> tuple[int | None, int | None]:
-        """The nearest known position for `path`, walking up to its parents."""
-        lookups = (self.keys, self.values) if key else (self.values, self.keys)
+        """The nearest known position for `path`, walking up to its parents.
+
+        A value's own position is the most precise, except for a block mapping or list:
+        that starts on the line after its key, and the key is where a reader looks.
+        """
         for length in range(len(path), -1, -1):
             prefix = path[:length]
-            for table in lookups:
-                if prefix in table:
-                    return table[prefix]
+            if prefix in self.keys and (key or prefix in self.collections):
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+            if prefix in self.keys:
+                return self.keys[prefix]
         return None, None
 
 

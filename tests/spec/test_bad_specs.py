@@ -1,0 +1,360 @@
+"""Bad specs: each is refused with the key path, a message that says what to do, and a line.
+
+One table drives three tests: `parse_spec` reports the problem where it is; for some
+specs `backsmith check` exits 2 with no traceback; and `backsmith new` on a bad spec
+writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from backsmith import SpecError, parse_spec
+from backsmith.cli import app
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    text: str
+    path: str
+    fragment: str
+    line: int | None
+
+
+def _with_book(fields: str, extra: str = "", top: str = "") -> str:
+    """A spec with one resource `Book`; its fields start on line 5 (plus `top` lines)."""
+    return (
+        "name: shop\n"
+        + top
+        + "resources:\n  Book:\n"
+        + extra
+        + "    fields:\n"
+        + textwrap.indent(textwrap.dedent(fields).lstrip("\n"), "      ")
+    )
+
+
+BAD = [
+    Bad(
+        "misspelt-top-key",
+        "name: shop\nresorces:\n  Book:\n    fields: {t: str}\n",
+        "",
+        "unknown key 'resorces'; did you mean 'resources'?",
+        2,
+    ),
+    Bad(
+        "missing-name",
+        "resources:\n  Book:\n    fields: {t: str}\n",
+        "",
+        "required key 'name' is missing",
+        1,
+    ),
+    Bad(
+        "misspelt-type",
+        _with_book("title: strr(200)\n"),
+        "resources.Book.fields.title",
+        "unknown type 'strr'; did you mean 'str'?",
+        5,
+    ),
+    Bad(
+        "broken-shorthand",
+        _with_book("title: str(20\n"),
+        "resources.Book.fields.title",
+        "cannot read field shorthand 'str(20'",
+        5,
+    ),
+    Bad(
+        "ref-to-misspelt-resource",
+        _with_book("author: ref(Autor)\n") + "  Author:\n    fields: {name: str}\n",
+        "resources.Book.fields.author.to",
+        "no resource named 'Autor'; did you mean 'Author'?",
+        5,
+    ),
+    Bad(
+        "owner-rule-without-owned",
+        _with_book("title: str\n", "    access: {update: owner}\n"),
+        "resources.Book.access.update",
+        "needs 'owned: true'",
+        4,
+    ),
+    Bad(
+        "unique-bool",
+        _with_book("in_stock: {type: bool, unique: true}\n"),
+        "resources.Book.fields.in_stock.unique",
+        "at most two rows",
+        5,
+    ),
+    Bad(
+        "public-create-on-owned",
+        _with_book("title: str\n", "    owned: true\n    access: {create: public}\n"),
+        "resources.Book.access.create",
+        "anonymous caller cannot own the row",
+        5,
+    ),
+    Bad(
+        "link-table-is-a-resource-table",
+        _with_book("tags: many(Tag)\n")
+        + "  Tag:\n    fields: {label: str}\n"
+        + "  BooksTag:\n    plural: books_tags\n    fields: {note: str}\n",
+        "resources.Book.fields.tags",
+        "link table 'books_tags'",
+        5,
+    ),
+    Bad(
+        "two-link-tables-share-a-name",
+        _with_book("tags_x: many(Tag)\n")
+        + "  Tag:\n    plural: books_tags\n    fields:\n      x: many(Book)\n",
+        "resources.Tag.fields.x",
+        "link table 'books_tags_x'",
+        9,
+    ),
+    Bad(
+        "misspelt-role",
+        _with_book("title: str\n", "    access: {delete: adimn}\n"),
+        "resources.Book.access.delete",
+        "unknown rule 'adimn'; did you mean 'admin'?",
+        4,
+    ),
+    Bad(
+        "misspelt-sort-field",
+        _with_book("title: str\n", "    sort: [titel]\n"),
+        "resources.Book.sort[0]",
+        "no field named 'titel'; did you mean 'title'?",
+        4,
+    ),
+    Bad(
+        "search-on-int",
+        _with_book("pages: int\n", "    search: [pages]\n"),
+        "resources.Book.search[0]",
+        "search takes string fields",
+        4,
+    ),
+    Bad(
+        "duplicate-field",
+        _with_book("title: str\ntitle: text\n"),
+        "resources.Book.fields.title",
+        "duplicate key",
+        6,
+    ),
+    Bad(
+        "number-as-resource-name",
+        "name: shop\nresources:\n  1:\n    fields: {t: str}\n",
+        "resources.1",
+        "read as a number",
+        3,
+    ),
+    Bad(
+        "fields-null",
+        "name: shop\nresources:\n  Book:\n    fields: null\n",
+        "resources.Book.fields",
+        "expected a mapping",
+        4,
+    ),
+    Bad(
+        "resources-list",
+        "name: shop\nresources: []\n",
+        "resources",
+        "expected a mapping (key: value lines), got a list",
+        2,
+    ),
+    Bad(
+        "default-not-in-enum",
+        _with_book("status: {type: enum, values: [a, b], default: c}\n"),
+        "resources.Book.fields.status.default",
+        "default 'c' does not fit the field",
+        5,
+    ),
+    Bad(
+        "min-above-max",
+        _with_book("code: {type: str, min_length: 9, max_length: 3}\n"),
+        "resources.Book.fields.code.min_length",
+        "min_length 9 is above max_length 3",
+        5,
+    ),
+    Bad(
+        "places-above-digits",
+        _with_book("price: decimal(4,6)\n"),
+        "resources.Book.fields.price.decimal_places",
+        "decimal_places 6 is above max_digits 4",
+        5,
+    ),
+    Bad(
+        "look-around-pattern",
+        _with_book("code: {type: str, pattern: '^(?!x)'}\n"),
+        "resources.Book.fields.code.pattern",
+        "look-around",
+        5,
+    ),
+    Bad(
+        "bad-rate",
+        "name: shop\nrate_limit: {default: 100/fortnight}\n"
+        "resources:\n  Book:\n    fields: {t: str}\n",
+        "rate_limit.default",
+        "not a rate",
+        2,
+    ),
+    Bad(
+        "rule-without-auth",
+        _with_book("title: str\n", "    access: {read: user}\n", top="auth: {kind: none}\n"),
+        "resources.Book.access.read",
+        "every rule must be public",
+        5,
+    ),
+    Bad(
+        "name-not-snake",
+        "name: Book-Shop\nresources:\n  Book:\n    fields: {t: str}\n",
+        "name",
+        "not a snake_case identifier; try 'book_shop'",
+        1,
+    ),
+    Bad(
+        "resource-not-pascal",
+        "name: shop\nresources:\n  book_item:\n    fields: {t: str}\n",
+        "resources.book_item",
+        "must be PascalCase and singular, e.g. 'BookItem'",
+        3,
+    ),
+    Bad(
+        "option-of-another-type",
+        _with_book("pages: {type: int, max_length: 3}\n"),
+        "resources.Book.fields.pages.max_length",
+        "does not apply to type 'int'",
+        5,
+    ),
+    Bad(
+        "set-null-on-required-ref",
+        _with_book("author: {type: ref, to: Author, on_delete: set_null}\n")
+        + "  Author:\n    fields: {name: str}\n",
+        "resources.Book.fields.author.on_delete",
+        "needs an optional field",
+        5,
+    ),
+    Bad("tab-indent", "name: shop\nresources:\n\tBook:\n", "", "never tabs", 3),
+    Bad(
+        "enormous-length",
+        _with_book("title: str(99999999999999999999)\n"),
+        "resources.Book.fields.title",
+        "must be less than or equal to 1073741823",
+        5,
+    ),
+    Bad(
+        "yes-as-key", _with_book("yes: str\n"), "resources.Book.fields.yes", "read as a boolean", 5
+    ),
+    Bad(
+        "impossible-date",
+        _with_book("due: {type: date, default: 2024-02-30}\n"),
+        "resources.Book.fields.due.default",
+        "reads as a date, but day is out of range",
+        5,
+    ),
+    Bad(
+        "field-served-as-a-ref",
+        _with_book("author: ref(Author)\nauthor_id: str\n") + "  Author:\n    fields: {n: str}\n",
+        "resources.Book.fields.author_id",
+        "served as 'author_id'",
+        6,
+    ),
+    Bad(
+        "enum-class-clash",
+        _with_book("read: enum(yes,no)\n"),
+        "resources.Book.fields.read",
+        "'BookRead', which is already the read schema",
+        5,
+    ),
+    Bad(
+        "required-ref-cycle",
+        _with_book("author: ref(Author)\n") + "  Author:\n    fields: {book: ref(Book)}\n",
+        "resources.Author",
+        "required refs form a cycle (Author -> Book -> Author)",
+        6,
+    ),
+    Bad(
+        "misspelt-operation",
+        _with_book("title: str\n", "    access: {lst: public}\n"),
+        "resources.Book.access",
+        "key 'lst' is not allowed here; did you mean 'list'?",
+        4,
+    ),
+    Bad(
+        "json-input",
+        '{"name": "shop",\n "resources": {"Book": {"fields": {"t": "strr"}}}}\n',
+        "resources.Book.fields.t",
+        "did you mean 'str'?",
+        2,
+    ),
+    Bad(
+        "cache-a-century",
+        _with_book("title: str\n", "    cache: 3153600000\n"),
+        "resources.Book.cache",
+        "must be less than or equal to 31536000",
+        4,
+    ),
+    Bad(
+        "docs-path",
+        "name: shop\nresources:\n  Doc:\n    fields: {t: str}\n",
+        "resources.Doc",
+        "its plural 'docs' is a name the generated project uses",
+        3,
+    ),
+]
+CLI_CASES = ["misspelt-type", "unique-bool", "tab-indent", "resources-list", "json-input"]
+
+
+def _by_id(ids: list[str]) -> list[Bad]:
+    return [bad for bad in BAD if bad.id in ids]
+
+
+def test_the_cases_are_distinct() -> None:
+    assert len({bad.id for bad in BAD}) == len(BAD) >= 20
+    assert len({bad.text for bad in BAD}) == len(BAD)
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda bad: bad.id)
+def test_a_bad_spec_is_reported_where_it_is(bad: Bad) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(bad.text, "spec.yaml")
+    found = [
+        problem
+        for problem in caught.value.problems
+        if problem.path == bad.path and bad.fragment in problem.message
+    ]
+    assert found, f"no problem at {bad.path!r} containing {bad.fragment!r} in:\n{caught.value}"
+    assert found[0].line == bad.line, str(caught.value)
+
+
+@pytest.mark.parametrize("bad", _by_id(CLI_CASES), ids=lambda bad: bad.id)
+def test_check_exits_2_without_a_traceback(bad: Bad, tmp_path: Path) -> None:
+    spec = tmp_path / "backsmith.yaml"
+    spec.write_text(bad.text, encoding="utf-8")
+
+    result = CliRunner().invoke(app, ["check", str(spec)])
+
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert bad.fragment in result.stderr
+    assert f"{spec}:{bad.line}:" in result.stderr
+
+
+@pytest.mark.parametrize("bad", _by_id(CLI_CASES), ids=lambda bad: bad.id)
+def test_new_writes_nothing_for_a_bad_spec(
+    bad: Bad, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "spec" / "backsmith.yaml"
+    spec.parent.mkdir()
+    spec.write_text(bad.text, encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+
+    result = CliRunner().invoke(app, ["new", str(spec)])
+    explicit = CliRunner().invoke(app, ["new", str(spec), "-o", str(work / "out")])
+
+    assert (result.exit_code, explicit.exit_code) == (2, 2)
+    assert "Traceback" not in result.output + explicit.output
+    assert list(work.iterdir()) == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["spec", "work"]
