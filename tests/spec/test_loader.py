@@ -1,0 +1,248 @@
+"""The loader: good specs load in every form a user may write them; nothing else escapes
+as anything but a `SpecError` with a place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backsmith import Spec, SpecError, load_spec, parse_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [
+    Path("/work/shared/examples/bookshop.yaml"),
+    ROOT / "src" / "backsmith" / "demo" / "taskboard.yaml",
+]
+MINIMAL = "name: shop\nresources:\n  Book:\n    fields:\n      title: str(200)\n"
+
+
+def _problems(text: str) -> list[tuple[str, str, int | None, int | None]]:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+    return [(p.path, p.message, p.line, p.column) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("path", [path for path in EXAMPLES if path.exists()], ids=str)
+def test_the_example_specs_load(path: Path) -> None:
+    spec = load_spec(path)
+
+    assert spec.resources
+    assert spec.name in ("bookshop", "taskboard")
+
+
+def test_shorthand_and_mapping_mean_the_same_field() -> None:
+    short = parse_spec(MINIMAL.replace("str(200)", "str(200)?"))
+    long = parse_spec(MINIMAL.replace("str(200)", "{type: str, max_length: 200, optional: true}"))
+
+    assert short.resources["Book"].fields == long.resources["Book"].fields
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(json.dumps(yaml.safe_load(MINIMAL)), id="json"),
+        pytest.param(json.dumps(yaml.safe_load(MINIMAL), indent="\t"), id="json-with-tabs"),
+        pytest.param("\ufeff" + MINIMAL, id="byte-order-mark"),
+        pytest.param("# a comment\n" + MINIMAL.replace("\n", "\r\n"), id="windows-newlines"),
+        pytest.param(
+            MINIMAL.replace("str(200)", "&short str(200)") + "      subtitle: *short\n",
+            id="anchors-and-aliases",
+        ),
+    ],
+)
+def test_a_spec_loads_in_any_form(text: str) -> None:
+    spec = parse_spec(text)
+
+    assert spec.resources["Book"].fields["title"].max_length == 200
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16"])
+def test_files_load_in_the_encodings_yaml_allows(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "backsmith.yaml"
+    path.write_bytes(MINIMAL.replace("shop", "café_shop").encode(encoding))
+
+    with pytest.raises(SpecError, match="snake_case"):  # é is not snake_case, but was read
+        load_spec(path)
+
+
+def test_a_folder_stands_for_its_backsmith_yaml(tmp_path: Path) -> None:
+    (tmp_path / "backsmith.yaml").write_text(MINIMAL, encoding="utf-8")
+
+    assert load_spec(tmp_path).name == "shop"
+
+
+def test_version_keeps_the_digits_written() -> None:
+    assert parse_spec("version: 1.10\n" + MINIMAL).version == "1.10"
+
+
+def test_a_yaml_syntax_error_gives_line_and_column() -> None:
+    text = "name: shop\nresources:\n  Book:\n    fields: {title: str\n  Tag:\n"
+
+    [(path, message, line, column)] = _problems(text)
+
+    assert path == ""
+    assert message.startswith("YAML syntax error")
+    assert (line, column) == (5, 6)
+
+
+def test_a_bad_indent_is_explained() -> None:
+    [(_, message, line, column)] = _problems("name: shop\n  resources: x\n")
+
+    assert "mapping values are not allowed" in message
+    assert "indentation" in message
+    assert (line, column) == (2, 12)
+
+
+def test_duplicate_keys_are_reported_each_with_its_line() -> None:
+    text = MINIMAL + "      title: text\nname: other\n"
+
+    problems = _problems(text)
+
+    assert [(path, line) for path, _, line, _ in problems] == [
+        ("resources.Book.fields.title", 6),
+        ("name", 7),
+    ]
+    assert all("duplicate key" in message for _, message, _, _ in problems)
+
+
+def test_problems_come_in_file_order() -> None:
+    text = "name: Bad-Name\nresources:\n  Book:\n    sort: [nope]\n    fields: {t: strr}\n"
+
+    lines = [line for _, _, line, _ in _problems(text)]
+
+    assert lines == sorted(lines)
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = (
+        "name: shop\nresources:\n  Book:\n    access: {read: nobody}\n    sort: [nope]\n"
+        "    fields: {t: str}\n"
+    )
+
+    paths = {path for path, _, _, _ in _problems(text)}
+
+    assert paths == {"resources.Book.access.read", "resources.Book.sort[0]"}
+
+
+ODD_INPUTS = {
+    "empty": "",
+    "only-a-comment": "# nothing here\n",
+    "a-scalar": "just text\n",
+    "a-list": "- name: shop\n",
+    "two-documents": MINIMAL + "---\n" + MINIMAL,
+    "number-keys": "name: shop\n1: 2\n" + MINIMAL[11:],
+    "null-key": "name: shop\n~: 1\n" + MINIMAL[11:],
+    "list-key": "? [a, b]\n: 1\n" + MINIMAL,
+    "fields-null": "name: shop\nresources:\n  Book:\n    fields:\n",
+    "resources-list": "name: shop\nresources: [Book]\n",
+    "5000-digits": "name: shop\nresources:\n  Book:\n    cache: " + "9" * 5000 + "\n",
+    "huge-float": MINIMAL.replace("str(200)", "{type: float, le: 1.0e999}"),
+    "huge-exponent": MINIMAL.replace("str(200)", "{type: decimal, le: 1e999999999}"),
+    "nan-bound": MINIMAL.replace("str(200)", "{type: float, le: .nan}"),
+    "tabs": MINIMAL.replace("    fields", "\tfields"),
+    "nul-byte": "name: shop\x00\n",
+    "surrogate": 'name: "\\ud800"\n' + MINIMAL[11:],
+    "deep-nesting": MINIMAL.replace("str(200)", "[" * 3000 + "]" * 3000),
+    "recursive-alias": "name: &a [*a]\n" + MINIMAL[11:],
+    "alias-bomb": (
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n"
+            for i in range(7)
+        )
+        + MINIMAL
+    ),
+    "binary": "name: !!binary c2hvcA==\n" + MINIMAL[11:],
+    "python-tag": "name: !!python/name:os.system\n" + MINIMAL[11:],
+    "custom-tag": "name: !shop x\n" + MINIMAL[11:],
+    "set": "name: shop\nresources: !!set {Book}\n",
+    "impossible-date": "name: 2024-13-45\n" + MINIMAL[11:],
+    "long-name": "name: " + "a" * 5000 + "\n" + MINIMAL[11:],
+    "unhashable-merge": "name: shop\n<<: [1, 2]\n" + MINIMAL[11:],
+    "json-trailing-comma": '{"name": "shop", "resources": {},}',
+    "bool-values": MINIMAL.replace("str(200)", "{type: enum, values: [yes, no]}"),
+    "regex-bomb": MINIMAL.replace(
+        "str(200)", "{type: str, pattern: '(a+)+$', example: '" + "a" * 40 + "!'}"
+    ),
+    "int-as-field": MINIMAL.replace("str(200)", "42"),
+    "list-as-field": MINIMAL.replace("str(200)", "[str]"),
+    "huge-shorthand": MINIMAL.replace("str(200)", "decimal(99999999999999999999,1)"),
+}
+
+
+@pytest.mark.parametrize("text", ODD_INPUTS.values(), ids=ODD_INPUTS.keys())
+def test_odd_input_is_a_spec_error_never_a_traceback(text: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+
+    assert caught.value.problems
+    assert caught.value.exit_code == 2
+    str(caught.value).encode("utf-8")  # printable: no lone surrogates in messages
+
+
+def test_a_file_that_is_not_utf8_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "backsmith.yaml"
+    path.write_bytes(b"name: shop\ntitle: caf\xe9\n")
+
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+
+    [problem] = caught.value.problems
+    assert "not UTF-8" in problem.message
+    assert (problem.line, problem.column) == (2, 11)
+
+
+@pytest.mark.parametrize("name", ["missing.yaml", "folder-without-spec"])
+def test_a_path_that_is_no_spec_says_so(tmp_path: Path, name: str) -> None:
+    (tmp_path / "folder-without-spec").mkdir()
+
+    with pytest.raises(SpecError, match="pass"):
+        load_spec(tmp_path / name)
+
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12))
+_documents = st.recursive(
+    _scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.integers()), children, max_size=4),
+    ),
+    max_leaves=20,
+)
+_names = st.sampled_from(["name", "resources", "fields", "Book", "title", "type", "to", "access"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    document=st.dictionaries(_names, _documents, max_size=5),
+    resources=st.dictionaries(
+        st.sampled_from(["Book", "Tag", "book", "1"]),
+        st.dictionaries(_names, _documents, max_size=3),
+        max_size=2,
+    ),
+)
+def test_random_documents_give_a_spec_or_a_spec_error(
+    document: dict[str, object], resources: dict[str, object]
+) -> None:
+    text = yaml.safe_dump({**document, "resources": resources}, allow_unicode=True)
+    try:
+        result = parse_spec(text)
+    except SpecError as error:
+        assert error.problems
+    else:
+        assert isinstance(result, Spec)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_random_text_gives_a_spec_or_a_spec_error(text: str) -> None:
+    try:
+        parse_spec(text)
+    except SpecError as error:
+        assert error.problems
