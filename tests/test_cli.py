@@ -1,0 +1,230 @@
+"""The `backsmith` command line: what each command prints, writes and exits with."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import backsmith
+from backsmith.cli import app
+from backsmith.demo import runner
+from backsmith.errors import GenerationError
+from backsmith.render import writer
+
+TASKBOARD = Path(__file__).resolve().parents[1] / "src" / "backsmith" / "demo" / "taskboard.yaml"
+MINIMAL = (
+    "name: mini\nauth: {kind: none}\nresources:\n  Note:\n    fields:\n      title: str(100)\n"
+)
+
+
+def _run(*arguments: str) -> Result:
+    return CliRunner().invoke(app, list(arguments), env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def spec(tmp_path: Path) -> Path:
+    path = tmp_path / "spec" / "backsmith.yaml"
+    path.parent.mkdir()
+    path.write_text(MINIMAL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_render(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Render two files instead of a project: `new`'s own behaviour, in milliseconds."""
+    monkeypatch.setattr(
+        "backsmith.generate.render_project",
+        lambda project, spec_text: {"backsmith.yaml": spec_text, "src/mini/__init__.py": ""},
+    )
+
+
+class TestCheck:
+    def test_it_summarises_resources_fields_and_routes(self) -> None:
+        result = _run("check", str(TASKBOARD))
+
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+        assert "Taskboard API" in out
+        assert "roles: admin, manager" in out
+        for expected in (
+            "Task  /tasks",
+            "ref -> Project",
+            "enum(todo, doing, done)",
+            "many -> Label",
+            "decimal(12,2)?",
+            "on delete set_null",
+        ):
+            assert expected in out
+        rows = [" ".join(line.replace("│", " ").split()) for line in out.splitlines()]
+        assert "POST /projects Project.create manager" in rows
+        assert "DELETE /comments/{id} Comment.delete owner" in rows
+        assert "GET /labels Label.list public" in rows
+        assert "GET /projects/{id}/tasks Task.list user" in rows
+        assert "the spec is valid" in out
+
+    def test_a_bad_spec_exits_2_with_every_problem_on_stderr(self, spec: Path) -> None:
+        spec.write_text(MINIMAL.replace("str(100)", "strr") + "    sortt: [title]\n")
+
+        result = _run("check", str(spec))
+
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert "2 problems" in result.stderr
+        assert f"{spec}:6:14: resources.Note.fields.title: unknown type 'strr'" in result.stderr
+        assert f"{spec}:7:5: resources.Note: unknown key 'sortt'; did you mean 'sort'?" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.output
+
+    def test_a_missing_file_exits_2(self, tmp_path: Path) -> None:
+        result = _run("check", str(tmp_path / "nope.yaml"))
+
+        assert result.exit_code == 2
+        assert "no such file" in result.stderr
+
+
+class TestSchema:
+    def test_it_prints_the_schema(self) -> None:
+        result = _run("schema")
+
+        assert result.exit_code == 0
+        assert json.loads(result.stdout) == backsmith.spec_schema()
+
+    def test_it_writes_the_schema_and_says_how_to_use_it(self, tmp_path: Path) -> None:
+        target = tmp_path / "backsmith.schema.json"
+
+        result = _run("schema", "-o", str(target))
+
+        assert result.exit_code == 0
+        assert json.loads(target.read_text()) == backsmith.spec_schema()
+        assert f"# yaml-language-server: $schema={target}" in result.stdout
+
+    def test_an_unwritable_path_is_a_project_error(self, tmp_path: Path) -> None:
+        result = _run("schema", "-o", str(tmp_path / "missing" / "schema.json"))
+
+        assert result.exit_code == 3
+        assert "cannot write" in result.stderr
+
+
+class TestNew:
+    def test_it_generates_into_an_empty_folder(self, spec: Path, tmp_path: Path) -> None:
+        target = tmp_path / "out"
+        target.mkdir()
+
+        result = _run("new", str(spec), "-o", str(target))
+
+        assert result.exit_code == 0, result.output
+        assert (target / "pyproject.toml").is_file()
+        assert (target / "src" / "mini" / "main.py").is_file()
+        assert (target / "backsmith.yaml").read_text() == MINIMAL
+        assert "Wrote" in result.stdout
+        assert f"cd {target} && pip install -e '.[dev]'" in result.stdout
+        assert "python -m mini migrate && python -m mini serve --reload" in result.stdout
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_the_default_folder_is_the_spec_name(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+
+        result = _run("new", str(spec))
+
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "mini" / "src" / "mini" / "__init__.py").is_file()
+        assert "cd ./mini" in result.stdout
+
+    def test_a_folder_that_is_not_empty_is_refused_without_force(
+        self, spec: Path, tmp_path: Path
+    ) -> None:
+        target = tmp_path / "out"
+        target.mkdir()
+        (target / "mine.txt").write_text("keep me")
+
+        result = _run("new", str(spec), "-o", str(target))
+
+        assert result.exit_code == 3
+        assert "--force" in result.stderr
+        assert [path.name for path in target.iterdir()] == ["mine.txt"]
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_force_writes_into_a_folder_that_is_not_empty(self, spec: Path, tmp_path: Path) -> None:
+        target = tmp_path / "out"
+        target.mkdir()
+        (target / "mine.txt").write_text("keep me")
+
+        result = _run("new", str(spec), "-o", str(target), "--force")
+
+        assert result.exit_code == 0, result.output
+        assert (target / "mine.txt").read_text() == "keep me"
+        assert (target / "backsmith.yaml").is_file()
+
+    @pytest.mark.usefixtures("tiny_render")
+    @pytest.mark.parametrize(
+        ("failure", "code", "message"),
+        [
+            (GenerationError("ruff format failed"), 4, "ruff format failed"),
+            (RuntimeError("boom"), 70, "internal error, please report"),
+        ],
+        ids=["generation-error", "bug"],
+    )
+    def test_a_failed_generation_leaves_nothing_behind(
+        self,
+        spec: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        failure: Exception,
+        code: int,
+        message: str,
+    ) -> None:
+        def fail(root: Path) -> None:
+            raise failure
+
+        monkeypatch.setattr(writer, "format_tree", fail)
+        work = tmp_path / "work"
+        work.mkdir()
+
+        result = _run("new", str(spec), "-o", str(work / "out"))
+
+        assert result.exit_code == code
+        assert message in result.stderr
+        assert "Traceback" not in result.output
+        assert list(work.iterdir()) == []
+
+
+class TestDemo:
+    def test_missing_runtime_dependencies_say_what_to_install(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(runner, "RUNTIME_MODULES", ("fastapi", "no_such_module_for_backsmith"))
+
+        result = _run("demo", "--port", str(_free_port()), "--dir", str(tmp_path / "demo"))
+
+        assert result.exit_code == 1
+        assert "no_such_module_for_backsmith" in result.stderr
+        assert "pip install 'backsmith[project]'" in result.stderr
+        assert not (tmp_path / "demo").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_version() -> None:
+    result = _run("--version")
+
+    assert result.exit_code == 0
+    assert result.stdout.startswith("backsmith ")
+
+
+def test_no_arguments_shows_the_commands() -> None:
+    result = _run()
+
+    for command in ("check", "schema", "new", "demo"):
+        assert command in result.output
