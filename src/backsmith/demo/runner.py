@@ -12,6 +12,7 @@ import importlib.util
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -107,6 +108,7 @@ def prepare_demo(
         spec = resources.files("backsmith.demo") / "taskboard.yaml"
         with resources.as_file(spec) as spec_path:
             target = new(spec_path, target)
+    out.print(f"[green]✓[/] Generated the taskboard project in {escape(str(target))}")
     (target / MARKER).write_text("backsmith demo folder; `backsmith demo` replaces it.\n")
     password = secrets.token_urlsafe(12)
     (target / ".env").write_text(
@@ -118,9 +120,10 @@ def prepare_demo(
         f"ADMIN_PASSWORD={password}\n",
         encoding="utf-8",
     )
-    for step, label in (("migrate", "Creating the database"), ("seed", "Adding sample data")):
-        with out.status(f"{label}..."):
+    for step, label in (("migrate", "Created the database"), ("seed", "Added sample data")):
+        with out.status(f"python -m {PACKAGE} {step}..."):
             _run_step(target, step)
+        out.print(f"[green]✓[/] {label} (python -m {PACKAGE} {step})")
     return DemoProject(folder=target, admin_email=ADMIN_EMAIL, admin_password=password)
 
 
@@ -131,12 +134,24 @@ def serve_demo(project: DemoProject, *, host: str, port: int) -> int:
     try:
         return process.wait()
     except KeyboardInterrupt:
-        # The terminal sent Ctrl-C to the server too; give it time to shut down cleanly.
+        return _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> int:
+    """After Ctrl-C: let the server shut down cleanly, and make sure it does stop.
+
+    A terminal sends Ctrl-C to the server too; when only backsmith got it (a signal
+    sent to its process alone), the server is asked in turn, then killed if it hangs.
+    """
+    try:
         try:
-            return process.wait(timeout=25)
-        except (KeyboardInterrupt, subprocess.TimeoutExpired):
-            process.kill()
-            return process.wait()
+            return process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGINT)
+        return process.wait(timeout=25)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):  # hung, or a second Ctrl-C
+        process.kill()
+        return process.wait()
 
 
 def demo(
