@@ -420,6 +420,8 @@ def _plain_message(detail: ErrorDetails, *, union: bool) -> str:
             message += " (YAML reads yes, no, on and off as booleans); quote the value"
         elif kind == "string_type" and isinstance(given, int | float | Decimal | dt.date):
             message += "; quote it to make it text"
+        elif kind == "model_type" and detail["loc"] == ("auth",) and isinstance(given, str):
+            message += f"; write auth: {{kind: {given}}}"
         return message
     message = detail["msg"].replace("Input should be", "must be").replace("Input", "the value")
     message = message[0].lower() + message[1:]
