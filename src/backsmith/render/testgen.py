@@ -207,3 +207,62 @@ def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
         assert field is not None
         entries.append({"name": name, "wire": field.wire, "kind": field.kind, "ranged": field.ordered, "field": field})
     return entries
+
+
+SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204}
+
+
+def maker_name(resource: ResourceInfo) -> str:
+    expression = maker(resource)
+    if expression.startswith("actors.with_role"):
+        return expression.split('"')[1]
+    return expression.removeprefix("actors.")
+
+
+def callers(resource: ResourceInfo) -> list[str]:
+    return ["anonymous", "admin", "alice", "bob", *resource.project.roles[1:]]
+
+
+def _roles_of(caller: str) -> set[str]:
+    if caller in ("anonymous", "alice", "bob"):
+        return set()
+    return {caller}
+
+
+def _passes(rule_name: str, caller: str) -> bool:
+    if rule_name == "public":
+        return True
+    if caller == "anonymous":
+        return False
+    if rule_name in ("user", "owner"):
+        return True
+    roles = _roles_of(caller)
+    return "admin" in roles or rule_name in roles
+
+
+def expected_status(resource: ResourceInfo, operation: str, caller: str) -> int:
+    """What `caller` gets for `operation` on a row made by the resource's maker,
+    derived from the access table alone (the contract's 401/403/404 rules)."""
+    rule_name = rule(resource, operation)
+    if not _passes(rule_name, caller):
+        return 401 if caller == "anonymous" else 403
+    is_admin = caller == "admin"
+    is_owner = caller == maker_name(resource)
+    if operation == "create" and not is_admin and maker(resource) == "actors.admin":
+        return 422  # parents hidden from everyone but admin by an owner rule
+    if operation in ("read", "update", "delete"):
+        read = rule(resource, "read")
+        visible = _passes(read, caller) and (read != "owner" or is_owner or is_admin)
+        if not visible:
+            return 404
+        if operation != "read" and rule_name == "owner" and not (is_owner or is_admin):
+            return 403
+    return SUCCESS[operation]
+
+
+def access_matrix(resource: ResourceInfo) -> list[tuple[str, str, int]]:
+    return [
+        (operation, caller, expected_status(resource, operation, caller))
+        for operation in ("list", "read", "create", "update", "delete")
+        for caller in callers(resource)
+    ]
