@@ -25,7 +25,6 @@ from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
 
 INTERNAL_ERROR = 70
 """EX_SOFTWARE from sysexits.h: the failure is backsmith's, not the user's."""
-ISSUES = "https://github.com/backsmith/backsmith/issues"
 
 
 def _out() -> Console:
@@ -57,7 +56,7 @@ class _Commands(TyperGroup):
             _fail(str(error), error.exit_code)
         except Exception as error:  # noqa: BLE001 - the one place that catches everything
             _fail(
-                f"internal error, please report it at {ISSUES} with the command you ran: "
+                "internal error, please report it with the command you ran: "
                 f"{type(error).__name__}: {error}",
                 INTERNAL_ERROR,
             )
