@@ -8,9 +8,9 @@ how each spec type becomes Pydantic, SQLAlchemy and Alembic code.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Iterable
 from typing import Any
 
 from backsmith.spec import names
@@ -32,7 +32,17 @@ _SCHEMA_TYPES = {
     "url": "Url",
     "json": "JsonObject",
 }
-_READ_TYPES = {**_SCHEMA_TYPES, "str": "str", "text": "str", "email": "str", "url": "str", "int": "int", "float": "float", "datetime": "dt.datetime", "json": "dict[str, Any]"}
+_READ_TYPES = {
+    **_SCHEMA_TYPES,
+    "str": "str",
+    "text": "str",
+    "email": "str",
+    "url": "str",
+    "int": "int",
+    "float": "float",
+    "datetime": "dt.datetime",
+    "json": "dict[str, Any]",
+}
 _MAPPED_TYPES = {
     "str": "str",
     "text": "str",
@@ -65,7 +75,11 @@ def literal(value: Any) -> str:
         inner = ", ".join(literal(item) for item in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{literal(str(key))}: {literal(item)}" for key, item in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(f"{literal(str(key))}: {literal(item)}" for key, item in value.items())
+            + "}"
+        )
     return repr(str(value))
 
 
@@ -132,8 +146,16 @@ def _int_bounds(ge: Any, gt: Any, le: Any, lt: Any) -> list[str]:
     Written out in full rather than layered on an `Int32` alias: Pydantic keeps the
     alias's bound when both name the same key, which would drop the spec's.
     """
-    lower = [f"gt={int(gt)}"] if gt is not None and ge is None else [f"ge={max(int(ge) if ge is not None else INT32_MIN, INT32_MIN)}"]
-    upper = [f"lt={int(lt)}"] if lt is not None and le is None else [f"le={min(int(le) if le is not None else INT32_MAX, INT32_MAX)}"]
+    lower = (
+        [f"gt={int(gt)}"]
+        if gt is not None and ge is None
+        else [f"ge={max(int(ge) if ge is not None else INT32_MIN, INT32_MIN)}"]
+    )
+    upper = (
+        [f"lt={int(lt)}"]
+        if lt is not None and le is None
+        else [f"le={min(int(le) if le is not None else INT32_MAX, INT32_MAX)}"]
+    )
     return [*lower, *upper]
 
 
@@ -153,7 +175,7 @@ def default_literal(field: Field) -> str:
     if field.has_default:
         value = field.spec.default
         if field.kind == "enum":
-            member = dict((v, m) for m, v in field.enum_members)[str(value)]
+            member = {v: m for m, v in field.enum_members}[str(value)]
             return f"default={field.enum_class}.{member}"
         if field.kind == "json":
             return f"default_factory=lambda: {literal(value)}"
@@ -171,14 +193,22 @@ def default_literal(field: Field) -> str:
 
 def create_field(field: Field, example: Any) -> str:
     """`name: Type = Field(...)` for a create schema."""
-    arguments = [default_literal(field), *constraint_arguments(field), *documentation_arguments(field, example)]
+    arguments = [
+        default_literal(field),
+        *constraint_arguments(field),
+        *documentation_arguments(field, example),
+    ]
     arguments = [argument for argument in arguments if argument]
     return f"{field.wire}: {schema_type(field)} = Field({', '.join(arguments)})"
 
 
 def update_field(field: Field, example: Any) -> str:
     """`name: Type | MISSING = Field(default=MISSING, ...)` for a PATCH schema."""
-    arguments = ["default=MISSING", *constraint_arguments(field), *documentation_arguments(field, example)]
+    arguments = [
+        "default=MISSING",
+        *constraint_arguments(field),
+        *documentation_arguments(field, example),
+    ]
     return f"{field.wire}: {schema_type(field)} | MISSING = Field({', '.join(arguments)})"
 
 
@@ -189,7 +219,11 @@ def read_field(field: Field, example: Any) -> str:
         arguments.append(extra)
     annotation = schema_type(field, read=True)
     if field.kind == "many":
-        return f"{field.wire}: {annotation} = Field({', '.join(arguments)})" if arguments else f"{field.wire}: {annotation}"
+        return (
+            f"{field.wire}: {annotation} = Field({', '.join(arguments)})"
+            if arguments
+            else f"{field.wire}: {annotation}"
+        )
     if arguments:
         return f"{field.wire}: {annotation} = Field({', '.join(arguments)})"
     return f"{field.wire}: {annotation}"
@@ -272,7 +306,8 @@ def migration_type(field: Field, project: ProjectInfo) -> str:
         return id_migration_type(project)
     if kind == "enum":
         values = ", ".join(literal(value) for _, value in field.enum_members)
-        return f"sa.Enum({values}, name={literal(field.enum_class.lower())}, native_enum=False, length={field.max_length})"
+        name = literal(field.enum_class.lower())
+        return f"sa.Enum({values}, name={name}, native_enum=False, length={field.max_length})"
     simple = {
         "str": f"sa.String(length={field.max_length})",
         "text": "sa.Text()",
@@ -378,12 +413,21 @@ def _filters_for(resource: ResourceInfo, name: str) -> list[Filter]:
     }
     if name in implicit:
         wire, annotation, kind, ordered = implicit[name]
-        return _with_ranges(wire, annotation, ordered, f"Only {resource.plural_label} whose {wire} is")
-    field = resource.field(name)
-    assert field is not None
+        return _with_ranges(
+            wire, annotation, ordered, f"Only {resource.plural_label} whose {wire} is"
+        )
+    field = resource.declared(name)
     label = f"Only {resource.plural_label} whose {field.wire} is"
     if field.kind == "many":
-        return [Filter(field.wire, "RowId", f"Only {resource.plural_label} whose {field.wire} include this id.", field.wire, "has")]
+        return [
+            Filter(
+                field.wire,
+                "RowId",
+                f"Only {resource.plural_label} whose {field.wire} include this id.",
+                field.wire,
+                "has",
+            )
+        ]
     if field.kind == "ref":
         return [Filter(field.wire, "RowId", f"{label} this id.", field.column, "eq")]
     if field.kind == "enum":
@@ -403,7 +447,7 @@ def _with_ranges(wire: str, annotation: str, ordered: bool, label: str) -> list[
 
 
 def unique_constraints(resource: ResourceInfo) -> list[tuple[str, tuple[str, ...]]]:
-    """(constraint name, columns) for each unique constraint, named as the naming convention does."""
+    """(name, columns) of each unique constraint, named as the naming convention does."""
     found: list[tuple[str, tuple[str, ...]]] = []
     for field in resource.columns:
         if field.spec.unique:
@@ -453,7 +497,10 @@ def route_statuses(resource: ResourceInfo, operation: str, extra: Iterable[int |
     statuses: set[int] = {422, 429, 503}
     if resource.project.auth_on and rule != "public":
         statuses.add(401)
-    if resource.project.auth_on and (rule not in ("public", "user", "owner") or (rule == "owner" and operation in ("update", "delete"))):
+    if resource.project.auth_on and (
+        rule not in ("public", "user", "owner")
+        or (rule == "owner" and operation in ("update", "delete"))
+    ):
         statuses.add(403)
     statuses.update(status for status in extra if status is not None)
     return "responses(" + ", ".join(str(status) for status in sorted(statuses)) + ")"
@@ -464,7 +511,11 @@ def invalidated_namespaces(resource: ResourceInfo) -> tuple[str, ...]:
     resource pointing at it (a delete cascades or nulls their refs; many lists shrink)."""
     affected = [resource] if resource.cache else []
     for other in resource.project.resources:
-        if other.cache and other is not resource and any(field.target is resource for field in other.fields):
+        if (
+            other.cache
+            and other is not resource
+            and any(field.target is resource for field in other.fields)
+        ):
             affected.append(other)
     return tuple(item.module for item in affected)
 
@@ -523,13 +574,12 @@ def seed_body(resource: ResourceInfo, index: int) -> str:
     for field in resource.fields:
         if not field.in_bodies:
             continue
-        target = field.target
         if field.kind == "ref":
-            assert target is not None
+            target = field.points_at
             if target.name in before:
                 parts.append(f'"{field.wire}": sample_{target.plural}[{index}].id')
         elif field.kind == "many":
-            assert target is not None
+            target = field.points_at
             if target.name in before:
                 parts.append(f'"{field.wire}": [sample_{target.plural}[{index}].id]')
         elif field.wire in body:
@@ -555,11 +605,18 @@ def table_plan(project: ProjectInfo) -> TablePlan:
         ready = [
             resource
             for resource in remaining
-            if all(f.target is None or f.target is resource or f.target.name in done or f in deferred for f in resource.refs)
+            if all(
+                f.target is None or f.target is resource or f.target.name in done or f in deferred
+                for f in resource.refs
+            )
         ]
         if not ready:
             resource = remaining[0]
-            deferred.extend(f for f in resource.refs if f.target is not None and f.target.name not in done and f.target is not resource)
+            deferred.extend(
+                f
+                for f in resource.refs
+                if f.target is not None and f.target.name not in done and f.target is not resource
+            )
             continue
         order.append(ready[0])
         remaining.remove(ready[0])
@@ -573,7 +630,14 @@ def indexed_columns(resource: ResourceInfo) -> list[str]:
     for field in resource.columns:
         if field.kind == "ref" and not field.spec.unique:
             columns.append(field.column)
-        elif field.kind != "ref" and not field.spec.unique and (field.spec.index or (field.name in indexed_names and field.kind not in ("text", "json"))):
+        elif (
+            field.kind != "ref"
+            and not field.spec.unique
+            and (
+                field.spec.index
+                or (field.name in indexed_names and field.kind not in ("text", "json"))
+            )
+        ):
             columns.append(field.column)
     if resource.owned:
         columns.append("owner_id")

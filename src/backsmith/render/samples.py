@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
+from backsmith.render import regex_samples
 from backsmith.spec.resolved import Field, ResourceInfo
 
 NAMESPACE = uuid.UUID("5f0c3a52-8a3e-4b8c-9a8e-2d6f0b7c1e4d")
@@ -31,7 +31,10 @@ def values(field: Field) -> list[Any]:
     generated = _generate(field)
     example = field.spec.example
     if example is not None and field.kind not in ("ref", "many"):
-        generated = [_jsonable(example), *[value for value in generated if value != _jsonable(example)]]
+        generated = [
+            _jsonable(example),
+            *[value for value in generated if value != _jsonable(example)],
+        ]
     return generated[:SAMPLE_COUNT]
 
 
@@ -52,25 +55,41 @@ def _generate(field: Field) -> list[Any]:
     label = field.name.replace("_", " ")
     if kind == "str":
         if field.spec.pattern:
-            return _pattern_values(field.spec.pattern, field.spec.min_length or 0, field.max_length or 255)
+            return _pattern_values(
+                field.spec.pattern, field.spec.min_length or 0, field.max_length or 255
+            )
         return _strings(label.capitalize(), field.spec.min_length or 0, field.max_length or 255)
     if kind == "text":
-        return _strings(f"Some {label}", field.spec.min_length or 0, field.spec.max_length or 10_000)
+        return _strings(
+            f"Some {label}", field.spec.min_length or 0, field.spec.max_length or 10_000
+        )
     if kind in ("int", "float", "decimal"):
         return _numbers(field)
     if kind == "bool":
         return [index % 2 == 0 for index in range(SAMPLE_COUNT)]
     if kind == "date":
-        return [(dt.date(2024, 1, 1) + dt.timedelta(days=index * 3)).isoformat() for index in range(SAMPLE_COUNT)]
+        return [
+            (dt.date(2024, 1, 1) + dt.timedelta(days=index * 3)).isoformat()
+            for index in range(SAMPLE_COUNT)
+        ]
     if kind == "datetime":
         start = dt.datetime(2024, 1, 1, 12, tzinfo=dt.UTC)
-        return [(start + dt.timedelta(hours=index * 5)).isoformat().replace("+00:00", "Z") for index in range(SAMPLE_COUNT)]
+        return [
+            (start + dt.timedelta(hours=index * 5)).isoformat().replace("+00:00", "Z")
+            for index in range(SAMPLE_COUNT)
+        ]
     if kind == "uuid":
-        return [str(uuid.uuid5(NAMESPACE, f"{field.name}:{index}")) for index in range(SAMPLE_COUNT)]
+        return [
+            str(uuid.uuid5(NAMESPACE, f"{field.name}:{index}")) for index in range(SAMPLE_COUNT)
+        ]
     if kind == "email":
-        return [f"{field.name.replace('_', '.')}{index}@example.com" for index in range(SAMPLE_COUNT)]
+        return [
+            f"{field.name.replace('_', '.')}{index}@example.com" for index in range(SAMPLE_COUNT)
+        ]
     if kind == "url":
-        return [f"https://example.com/{field.resource.module}/{index}" for index in range(SAMPLE_COUNT)]
+        return [
+            f"https://example.com/{field.resource.module}/{index}" for index in range(SAMPLE_COUNT)
+        ]
     if kind == "enum":
         options = list(field.spec.values or [])
         return [options[index % len(options)] for index in range(SAMPLE_COUNT)]
@@ -101,33 +120,8 @@ def _base36(number: int) -> str:
             return digits
 
 
-@lru_cache(maxsize=256)
-def _pattern_values_cached(pattern: str, min_length: int, max_length: int) -> tuple[str, ...]:
-    import random
-
-    from hypothesis import HealthCheck, find, settings
-    from hypothesis import strategies as st
-
-    strategy = st.lists(
-        st.from_regex(pattern, fullmatch=True).filter(lambda text: min_length <= len(text) <= max_length),
-        min_size=SAMPLE_COUNT,
-        max_size=SAMPLE_COUNT,
-        unique=True,
-    )
-    found = find(
-        strategy,
-        lambda _: True,
-        settings=settings(database=None, max_examples=500, suppress_health_check=list(HealthCheck)),
-        random=random.Random(0),  # noqa: S311 - deterministic samples, not security
-    )
-    return tuple(found)
-
-
 def _pattern_values(pattern: str, min_length: int, max_length: int) -> list[str]:
-    try:
-        return list(_pattern_values_cached(pattern, min_length, max_length))
-    except Exception:  # noqa: BLE001 - hypothesis cannot satisfy the pattern
-        return []
+    return regex_samples.samples(pattern, SAMPLE_COUNT, min_length, max_length)
 
 
 def _numbers(field: Field) -> list[Any]:
@@ -152,7 +146,11 @@ def _numbers(field: Field) -> list[Any]:
         high = min(high, Decimal(str(spec.lt)) - step)
     start = min(max(Decimal(1), low), high)
     if kind == "int":
-        start, high, low = start.to_integral_value(rounding="ROUND_CEILING"), high.to_integral_value(rounding="ROUND_FLOOR"), low
+        start, high, low = (
+            start.to_integral_value(rounding="ROUND_CEILING"),
+            high.to_integral_value(rounding="ROUND_FLOOR"),
+            low,
+        )
     results: list[Any] = []
     value = start
     for _ in range(SAMPLE_COUNT):
@@ -169,18 +167,20 @@ def _numbers(field: Field) -> list[Any]:
     return [str(number.quantize(quantum)) for number in numbers]
 
 
-def create_body(resource: ResourceInfo, index: int = 0, ids: dict[str, Any] | None = None) -> dict[str, Any]:
+def create_body(
+    resource: ResourceInfo, index: int = 0, ids: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A valid create body (wire names); refs use `ids` or an example id."""
     body: dict[str, Any] = {}
     for field in resource.fields:
         if not field.in_bodies:
             continue
         if field.kind == "ref":
-            assert field.target is not None
-            body[field.wire] = (ids or {}).get(field.wire, example_id(resource.project.id_kind, field.target.name))
+            body[field.wire] = (ids or {}).get(
+                field.wire, example_id(resource.project.id_kind, field.points_at.name)
+            )
         elif field.kind == "many":
-            assert field.target is not None
-            body[field.wire] = [example_id(resource.project.id_kind, field.target.name)]
+            body[field.wire] = [example_id(resource.project.id_kind, field.points_at.name)]
         else:
             pool = values(field)
             if pool:
@@ -196,16 +196,16 @@ def read_body(resource: ResourceInfo) -> dict[str, Any]:
         if not field.in_responses:
             continue
         if field.kind == "ref":
-            assert field.target is not None
-            body[field.wire] = example_id(kind, field.target.name)
+            body[field.wire] = example_id(kind, field.points_at.name)
         elif field.kind == "many":
-            assert field.target is not None
-            body[field.wire] = [example_id(kind, field.target.name)]
+            body[field.wire] = [example_id(kind, field.points_at.name)]
         else:
             pool = values(field)
             body[field.wire] = pool[0] if pool else None
     if resource.owned:
-        body["owner_id"] = example_id(kind, "owner") if resource.project.auth == "local" else "user_2f9c1b"
+        body["owner_id"] = (
+            example_id(kind, "owner") if resource.project.auth == "local" else "user_2f9c1b"
+        )
     body["created_at"] = "2024-01-01T12:00:00Z"
     body["updated_at"] = "2024-01-02T08:30:00Z"
     return body

@@ -31,7 +31,9 @@ def maker(resource: ResourceInfo) -> str:
     parents as admin, and only admin could then point at them.
     """
     if any(
-        field.target is not None and field.target is not resource and rule(field.target, "read") == "owner"
+        field.target is not None
+        and field.target is not resource
+        and rule(field.target, "read") == "owner"
         for field in resource.fields
         if field.kind == "many" or (field.kind == "ref" and not field.optional)
     ):
@@ -54,7 +56,9 @@ def passer(resource: ResourceInfo, operation: str) -> str:
 
 def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
     """Whether a test can send every column of a unique constraint (owner aside)."""
-    writable = {field.column for field in resource.fields if field.in_bodies and field.kind != "many"}
+    writable = {
+        field.column for field in resource.fields if field.in_bodies and field.kind != "many"
+    }
     return all(column in writable or column == "owner_id" for column in columns)
 
 
@@ -92,7 +96,9 @@ def invalid_values(field: Field) -> list[Invalid]:
             found.append(Invalid("too_short", "x" * (spec.min_length - 1)))
         if kind == "str" and spec.pattern:
             for candidate in ("!", "not matching", "", " ", "\n", "~~~~"):
-                if re.search(spec.pattern, candidate) is None and (field.max_length or 255) >= len(candidate) >= (spec.min_length or 0):
+                if re.search(spec.pattern, candidate) is None and (field.max_length or 255) >= len(
+                    candidate
+                ) >= (spec.min_length or 0):
                     found.append(Invalid("pattern", candidate))
                     break
         found.append(Invalid("nul", "a\u0000b"))
@@ -143,13 +149,12 @@ def missing_id(resource: ResourceInfo) -> Any:
 
 
 def sort_kind(resource: ResourceInfo, name: str) -> str:
-    """How sorted values compare in tests: `number`, `datetime`, `text` (collation-dependent), ..."""
+    """How sorted values compare in tests: `number`, `datetime`, `text` (by collation)..."""
     if name in ("created_at", "updated_at"):
         return "datetime"
     if name in ("id", "owner"):
         return "opaque"
-    field = resource.field(name)
-    assert field is not None
+    field = resource.declared(name)
     return {
         "int": "number",
         "float": "number",
@@ -165,7 +170,12 @@ def sort_kind(resource: ResourceInfo, name: str) -> str:
 def writable_scalar(resource: ResourceInfo) -> Field | None:
     """A field a PATCH can change: writable, mutable, not a ref or many, with two samples."""
     for field in resource.fields:
-        if field.in_bodies and not field.spec.immutable and field.kind not in ("ref", "many") and field.in_responses:
+        if (
+            field.in_bodies
+            and not field.spec.immutable
+            and field.kind not in ("ref", "many")
+            and field.in_responses
+        ):
             if len({repr(value) for value in samples.values(field)}) > 1:
                 return field
     return None
@@ -185,7 +195,11 @@ def json_default(field: Field) -> Any:
         quantum = "0." + "0" * field.decimal_places if field.decimal_places else "0"
         from decimal import Decimal
 
-        return str(Decimal(str(value)).quantize(Decimal(quantum))) if field.decimal_places else str(int(Decimal(str(value))))
+        return (
+            str(Decimal(str(value)).quantize(Decimal(quantum)))
+            if field.decimal_places
+            else str(int(Decimal(str(value))))
+        )
     if field.kind == "float":
         return float(value)
     if field.kind in ("date", "datetime", "uuid"):
@@ -203,9 +217,16 @@ def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
         if name in ("id", "created_at", "updated_at"):
             entries.append({"name": name, "wire": name, "kind": "implicit", "ranged": name != "id"})
             continue
-        field = resource.field(name)
-        assert field is not None
-        entries.append({"name": name, "wire": field.wire, "kind": field.kind, "ranged": field.ordered, "field": field})
+        field = resource.declared(name)
+        entries.append(
+            {
+                "name": name,
+                "wire": field.wire,
+                "kind": field.kind,
+                "ranged": field.ordered,
+                "field": field,
+            }
+        )
     return entries
 
 

@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ruff.__main__ import find_ruff_bin
+from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from backsmith.errors import GenerationError, ProjectError
 from backsmith.render.engine import FileTree
@@ -29,24 +29,36 @@ def _ruff(*arguments: str, cwd: Path) -> None:
     )
     if result.returncode != 0:
         raise GenerationError(
-            f"ruff {arguments[0]} failed on the generated code (a backsmith bug; please report it):\n"
+            f"ruff {arguments[0]} failed on the generated code (a backsmith bug; report it):\n"
             + (result.stdout + result.stderr).strip()
         )
 
 
 def format_tree(root: Path) -> None:
     """Sort imports, drop unused ones, then format: the generated code is ruff-clean."""
-    _ruff("check", "--fix", "--no-cache", "--quiet", "--select", "I,F401,F541,UP", "--exit-zero", ".", cwd=root)
+    _ruff(
+        "check",
+        "--fix",
+        "--no-cache",
+        "--quiet",
+        "--select",
+        "I,F401,F541,UP",
+        "--exit-zero",
+        ".",
+        cwd=root,
+    )
     _ruff("format", "--no-cache", "--quiet", ".", cwd=root)
 
 
 def prepare_target(target: Path, *, force: bool) -> None:
     """Refuse a non-empty target unless forced; never touch anything here."""
     if target.exists() and not target.is_dir():
-        raise ProjectError(f"{target} exists and is not a folder; choose another output folder with -o")
+        raise ProjectError(
+            f"{target} exists and is not a folder; choose another output folder with -o"
+        )
     if target.is_dir() and any(target.iterdir()) and not force:
         raise ProjectError(
-            f"{target} is not empty; choose another folder with -o, or pass --force to write into it"
+            f"{target} is not empty; choose another folder with -o, or --force to write into it"
         )
 
 

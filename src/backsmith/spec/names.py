@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import inflect
+from pluralizer import Pluralizer
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @lru_cache(maxsize=1)
-def _inflector() -> inflect.engine:
-    return inflect.engine()
+def _inflector() -> Pluralizer:
+    """pluralizer, not inflect: inflect's import instruments itself with typeguard and
+    takes seconds, which every `backsmith` command would pay."""
+    return Pluralizer()  # type: ignore[no-untyped-call]
 
 
 def snake(name: str) -> str:
@@ -42,17 +44,35 @@ def title(snake_name: str) -> str:
 def plural(snake_name: str) -> str:
     """The English plural of a snake_case noun, inflecting only the last word."""
     *head, last = snake_name.split("_")
-    inflected = _inflector().plural_noun(last)  # type: ignore[arg-type]
-    return "_".join([*head, str(inflected) if inflected else last + "s"])
+    return "_".join([*head, _inflector().plural(last)])
 
 
 def singular(snake_name: str) -> str:
-    """The singular of a snake_case plural (`tags` -> `tag`), or the name itself."""
+    """The singular of a snake_case plural (`tags` -> `tag`)."""
     *head, last = snake_name.split("_")
-    inflected = _inflector().singular_noun(last)  # type: ignore[arg-type]
-    return "_".join([*head, inflected if isinstance(inflected, str) else last])
+    return "_".join([*head, _inflector().singular(last)])
+
+
+_AN_EXCEPTIONS = (
+    "uni",
+    "use",
+    "usa",
+    "usu",
+    "uti",
+    "ura",
+    "uri",
+    "uro",
+    "url",
+    "eu",
+    "one",
+    "once",
+)
+_AN_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 
 
 def with_article(phrase: str) -> str:
-    """`author` -> `an author`, `book` -> `a book`."""
-    return str(_inflector().a(phrase))  # type: ignore[arg-type]
+    """`author` -> `an author`, `book` -> `a book`, `user` -> `a user` (by sound, roughly)."""
+    lowered = phrase.lower()
+    vowel = lowered[:1] in ("a", "e", "i", "o", "u") and not lowered.startswith(_AN_EXCEPTIONS)
+    article = "an" if vowel or lowered.startswith(_AN_SILENT_H) else "a"
+    return f"{article} {phrase}"

@@ -92,6 +92,15 @@ class Field:
         return f"{self.resource.name}{names.pascal(self.name)}"
 
     @property
+    def points_at(self) -> ResourceInfo:
+        """The target of a ref or many field; only those have one."""
+        if self.target is None:
+            raise LookupError(
+                f"{self.resource.name}.{self.name} is a {self.kind}, not a ref or many"
+            )
+        return self.target
+
+    @property
     def in_bodies(self) -> bool:
         """Whether clients may write it (read_only fields are set by the server)."""
         return not self.spec.read_only
@@ -111,8 +120,7 @@ class Reverse:
 
     @property
     def parent(self) -> ResourceInfo:
-        assert self.field.target is not None
-        return self.field.target
+        return self.field.points_at
 
 
 @dataclass
@@ -169,6 +177,13 @@ class ResourceInfo:
 
     def field(self, name: str) -> Field | None:
         return next((item for item in self.fields if item.name == name), None)
+
+    def declared(self, name: str) -> Field:
+        """The declared field `name`, which checks have guaranteed exists."""
+        found = self.field(name)
+        if found is None:
+            raise KeyError(f"{self.name} has no field {name!r}")
+        return found
 
     @property
     def columns(self) -> list[Field]:
@@ -256,7 +271,13 @@ def default_access(resource: Resource, auth_on: bool) -> dict[Operation, str]:
         base: dict[Operation, str] = dict.fromkeys(OPERATIONS, "public")
     else:
         changer = "owner" if resource.owned else "admin"
-        base = {"list": "user", "read": "user", "create": "user", "update": changer, "delete": changer}
+        base = {
+            "list": "user",
+            "read": "user",
+            "create": "user",
+            "update": changer,
+            "delete": changer,
+        }
     base.update(resource.access)
     return base
 
@@ -272,26 +293,27 @@ def resolve(spec: Spec) -> ProjectInfo:
     for info in project.resources:
         for field_name, field_spec in info.spec.fields.items():
             target = by_name.get(field_spec.to) if field_spec.to else None
-            info.fields.append(Field(name=field_name, spec=field_spec, resource=info, target=target))
+            info.fields.append(
+                Field(name=field_name, spec=field_spec, resource=info, target=target)
+            )
         for item in info.manys:
             item.link = _link_table(info, item)
     for child in project.resources:
         seen_parents: dict[str, int] = {}
         for ref in child.refs:
-            assert ref.target is not None
-            count = seen_parents.get(ref.target.name, 0)
-            seen_parents[ref.target.name] = count + 1
+            parent = ref.points_at
+            count = seen_parents.get(parent.name, 0)
+            seen_parents[parent.name] = count + 1
             segment = names.kebab(child.plural)
             if count:
                 segment += "-by-" + names.kebab(ref.name)
-            ref.target.reverses.append(Reverse(child=child, field=ref, segment=segment))
+            parent.reverses.append(Reverse(child=child, field=ref, segment=segment))
     return project
 
 
 def _link_table(resource: ResourceInfo, item: Field) -> LinkTable:
-    assert item.target is not None
     left = f"{resource.snake}_id"
-    right = f"{item.target.snake}_id"
+    right = f"{item.points_at.snake}_id"
     if right == left:
         right = f"{names.singular(item.name)}_id"
         if right == left:
