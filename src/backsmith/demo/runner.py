@@ -47,8 +47,13 @@ RUNTIME_MODULES = (
     "redis",
     "pydantic_settings",
     "email_validator",
+    "python_multipart",
+    "httpx",
+    "taskiq",
+    "taskiq_redis",
 )
-"""What the generated project imports at run time (`argon2` is what pwdlib hashes with)."""
+"""What the generated project imports at run time (`argon2` is what pwdlib hashes with,
+`python_multipart` what FastAPI parses the login form with)."""
 
 SETTINGS_FROM_ENVIRONMENT = (
     "DATABASE_URL",

@@ -20,7 +20,6 @@ from typing import Any
 
 import jinja2
 
-from backsmith.errors import Problem, SpecError
 from backsmith.render import python, samples, testgen
 from backsmith.spec import names
 from backsmith.spec.resolved import ProjectInfo, ResourceInfo
@@ -92,39 +91,8 @@ def migration_stamp(project: ProjectInfo) -> tuple[str, str]:
     return digest[:12], dt.date.today().isoformat()
 
 
-def _check_samples(project: ProjectInfo) -> None:
-    """Refuse, before rendering, a pattern the sampler cannot satisfy and no example covers."""
-    problems: list[Problem] = []
-    for resource in project.resources:
-        for field in resource.fields:
-            if field.kind != "str" or not field.spec.pattern:
-                continue
-            needed = 2 if field.spec.unique else 1
-            if len(samples.values(field)) < needed:
-                what = (
-                    "two distinct examples' worth of values"
-                    if field.spec.unique
-                    else "a sample value"
-                )
-                problems.append(
-                    Problem(
-                        f"resources.{resource.name}.fields.{field.name}",
-                        f"cannot generate {what} for pattern {field.spec.pattern!r} (it uses "
-                        "lookarounds or backreferences); give the field an 'example' that fits"
-                        + (
-                            " and drop 'unique' or simplify the pattern"
-                            if field.spec.unique
-                            else ""
-                        ),
-                    )
-                )
-    if problems:
-        raise SpecError("backsmith.yaml", problems)
-
-
 def render_project(project: ProjectInfo, *, spec_text: str) -> FileTree:
     """Every file of the project, keyed by its path relative to the project root."""
-    _check_samples(project)
     env = environment()
     revision, day = migration_stamp(project)
     common: dict[str, Any] = {

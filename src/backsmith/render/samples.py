@@ -12,7 +12,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from backsmith.render import regex_samples
+from backsmith.spec import regex_samples
 from backsmith.spec.resolved import Field, ResourceInfo
 
 NAMESPACE = uuid.UUID("5f0c3a52-8a3e-4b8c-9a8e-2d6f0b7c1e4d")

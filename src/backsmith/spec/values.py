@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, EmailStr, Field, HttpUrl, TypeAdapter, ValidationError
 from pydantic_core import SchemaError
 
+from backsmith.spec import regex_samples
 from backsmith.spec.checks import KeyPath
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Spec
@@ -65,11 +66,33 @@ def value_type(spec: FieldSpec) -> Any:
     return Any
 
 
+def _sampleable(field: FieldSpec) -> str | None:
+    """Why the generated tests could not make values for a `pattern` field, if they cannot."""
+    if field.type != "str" or not field.pattern:
+        return None
+    needed = 2 if field.unique else 1
+    found = regex_samples.samples(
+        field.pattern, needed, field.min_length or 0, field.max_length or 255
+    )
+    if field.example is not None and not field.unique:
+        return None
+    if len(found) >= needed:
+        return None
+    what = "two distinct values" if field.unique else "a value"
+    return (
+        f"cannot find {what} matching pattern {field.pattern!r} within the length limits "
+        "(the generated tests need them); give an 'example' that fits, or relax the limits"
+    )
+
+
 def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
     """Problems with defaults and examples, each at its key path."""
     for resource_name, resource in spec.resources.items():
         for field_name, field in resource.fields.items():
             path: KeyPath = ("resources", resource_name, "fields", field_name)
+            reason = _sampleable(field)
+            if reason is not None:
+                yield (*path, "pattern"), reason
             if field.type in ("ref", "many"):
                 if field.type == "ref" and "default" in field.model_fields_set:
                     yield (*path, "default"), "a ref field cannot have a default; drop it"
