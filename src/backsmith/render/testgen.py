@@ -62,6 +62,13 @@ def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
     return all(column in writable or column == "owner_id" for column in columns)
 
 
+def other_creator(resource: ResourceInfo) -> str | None:
+    """Someone besides `maker` who may create rows, so two rows have different owners."""
+    if maker(resource) == "actors.admin":
+        return None
+    return "actors.admin"
+
+
 def stranger(resource: ResourceInfo) -> str:
     """A signed-in user who did not make the row and holds none of its roles."""
     return "actors.bob" if maker(resource) == "actors.alice" else "actors.alice"
@@ -212,10 +219,10 @@ def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for name in resource.query_names("filter"):
         if name == "owner":
-            entries.append({"name": name, "wire": "owner_id", "kind": "owner", "ranged": False})
+            entries.append({"name": name, "wire": "owner_id", "kind": "owner", "ranged": False, "field": None})
             continue
         if name in ("id", "created_at", "updated_at"):
-            entries.append({"name": name, "wire": name, "kind": "implicit", "ranged": name != "id"})
+            entries.append({"name": name, "wire": name, "kind": "implicit", "ranged": name != "id", "field": None})
             continue
         field = resource.declared(name)
         entries.append(
