@@ -137,6 +137,14 @@ def migrate() -> None:
     command.upgrade(Config("alembic.ini"), "head")
 
 
+POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429", "5xx"]
+"""Schemathesis's defaults for positive_data_acceptance, plus two the contract mandates for
+well-formed requests no schema can rule out: 412 when a generated If-Match names another
+version of the row, and 422 for rules about data rather than shape (a ref naming a row
+that does not exist, an immutable field changed, a wrong current password, a string the
+database cannot store). Server errors stay failures through not_a_server_error."""
+
+
 def run(
     app: Any, token: str | None, *, max_examples: int, seed: int
 ) -> tuple[list[Finding], list[str]]:
@@ -148,6 +156,7 @@ def run(
         "seed": seed,
         "generation": {"max-examples": max_examples},
         "phases": {"stateful": {"enabled": True}},
+        "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_STATUSES}},
     }
     if token is not None:
         settings["headers"] = {"Authorization": f"Bearer {token}"}

@@ -21,11 +21,11 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _SCHEMA_TYPES = {
     "str": "Text",
     "text": "Text",
-    "int": "int",
+    "int": "StrictInt",
     "float": "Float",
     "decimal": "Decimal",
-    "bool": "bool",
-    "date": "date",
+    "bool": "StrictBool",
+    "date": "IsoDate",
     "datetime": "UtcDatetime",
     "uuid": "UUID",
     "email": "EmailStr",
@@ -203,13 +203,19 @@ def create_field(field: Field, example: Any) -> str:
 
 
 def update_field(field: Field, example: Any) -> str:
-    """`name: Type | MISSING = Field(default=MISSING, ...)` for a PATCH schema."""
-    arguments = [
-        "default=MISSING",
-        *constraint_arguments(field),
-        *documentation_arguments(field, example),
-    ]
-    return f"{field.wire}: {schema_type(field)} | MISSING = Field({', '.join(arguments)})"
+    """`name: Annotated[Type, Field(...)] | MISSING = Field(default=MISSING, ...)` for PATCH.
+
+    The constraints sit on the value type, inside the union with MISSING, so that the
+    OpenAPI document shows them (Pydantic drops a union's field-level constraints).
+    """
+    constraints = constraint_arguments(field)
+    annotation = base_type(field)
+    if constraints:
+        annotation = f"Annotated[{annotation}, Field({', '.join(constraints)})]"
+    if field.optional and field.kind != "many":
+        annotation += " | None"
+    arguments = ["default=MISSING", *documentation_arguments(field, example)]
+    return f"{field.wire}: {annotation} | MISSING = Field({', '.join(arguments)})"
 
 
 def read_field(field: Field, example: Any) -> str:
@@ -386,10 +392,10 @@ _FILTER_TYPES = {
     "email": "Text",
     "url": "Text",
     "int": "Int32",
-    "float": "Float",
-    "decimal": "Decimal",
+    "float": "FiniteFloat",
+    "decimal": "DecimalText",
     "bool": "bool",
-    "date": "date",
+    "date": "IsoDate",
     "datetime": "UtcDatetime",
     "uuid": "UUID",
 }
@@ -503,6 +509,8 @@ def route_statuses(resource: ResourceInfo, operation: str, extra: Iterable[int |
     ):
         statuses.add(403)
     statuses.update(status for status in extra if status is not None)
+    if operation in ("create", "update"):
+        statuses.add(400)  # a body that is not JSON at all (bad UTF-8, binary)
     return "responses(" + ", ".join(str(status) for status in sorted(statuses)) + ")"
 
 

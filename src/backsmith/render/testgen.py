@@ -219,10 +219,20 @@ def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for name in resource.query_names("filter"):
         if name == "owner":
-            entries.append({"name": name, "wire": "owner_id", "kind": "owner", "ranged": False, "field": None})
+            entries.append(
+                {"name": name, "wire": "owner_id", "kind": "owner", "ranged": False, "field": None}
+            )
             continue
         if name in ("id", "created_at", "updated_at"):
-            entries.append({"name": name, "wire": name, "kind": "implicit", "ranged": name != "id", "field": None})
+            entries.append(
+                {
+                    "name": name,
+                    "wire": name,
+                    "kind": "implicit",
+                    "ranged": name != "id",
+                    "field": None,
+                }
+            )
             continue
         field = resource.declared(name)
         entries.append(
