@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                     # compare, 1 worker per app
     .venv/bin/python bench/run.py --workers 2
+    .venv/bin/python bench/run.py --workers 2 --server granian   # another ASGI server
     .venv/bin/python bench/run.py --profile read      # py-spy the generated app under load
 
 One command does everything: a fresh database, a freshly generated project (or
@@ -91,6 +92,7 @@ class Interrupted(BaseException):
 @dataclass(frozen=True)
 class Options:
     workers: int
+    server: str
     duration: int
     warmup: int
     repeat: int
@@ -128,6 +130,14 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     add = parser.add_argument
     add("--workers", type=int, default=1, help="server worker processes per app (default 1)")
+    add(
+        "--server",
+        choices=sorted(SERVERS),
+        default="uvicorn",
+        help="what serves the generated app: its own `serve` command (uvicorn, the default), "
+        "gunicorn with uvicorn workers, gunicorn's own asgi worker, or granian; the "
+        "others must be installed in this virtualenv",
+    )
     add("--duration", type=int, default=15, help="seconds measured per endpoint and app")
     add("--warmup", type=int, default=5, help="seconds of unmeasured load before each measure")
     add(
@@ -211,6 +221,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         parser.error("need --duration >= 1, --warmup >= 0, --rows >= 1 and --repeat >= 1")
     return Options(
         workers=arguments.workers,
+        server=arguments.server,
         duration=arguments.duration,
         warmup=arguments.warmup,
         repeat=arguments.repeat,
@@ -737,10 +748,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
             first_boot(folder, generated_env, port, workdir)
         server = start_server(
             name,
-            [
-                *[sys.executable, "-m", find_package(folder), "serve", "--host", HOST],
-                *["--port", str(port), "--workers", str(options.workers)],
-            ],
+            app_command(options.server, find_package(folder), port, options.workers),
             cwd=folder,
             env=generated_env,
             port=port,
@@ -779,6 +787,37 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     check_responses(setup.servers, setup.sample_id, options.rows)
     reset_projects(dsn)
     return setup
+
+
+SERVERS = ("uvicorn", "gunicorn", "gunicorn-asgi", "granian")
+
+
+def app_command(server: str, package: str, port: int, workers: int) -> list[str]:
+    """The command that serves a generated app with `workers` processes on `port`.
+
+    `uvicorn` is the project's own `serve` command (uvloop and httptools, which
+    uvicorn[standard] brings). The others run the same ASGI app (`<package>.main:app`)
+    with the settings `serve` passes to uvicorn where they have one: a 20 s graceful
+    shutdown, a 5 s keep-alive, no access log of their own (the app writes one).
+    """
+    bind = ["--port", str(port), "--workers", str(workers)]
+    if server == "uvicorn":
+        return [sys.executable, "-m", package, "serve", "--host", HOST, *bind]
+    target = f"{package}.main:app"
+    if server in ("gunicorn", "gunicorn-asgi"):
+        worker = "uvicorn_worker.UvicornWorker" if server == "gunicorn" else "asgi"
+        return [
+            *[sys.executable, "-m", "gunicorn", target, "--worker-class", worker],
+            *["--workers", str(workers), "--bind", f"{HOST}:{port}"],
+            *["--graceful-timeout", "20", "--keep-alive", "5", "--log-level", "warning"],
+        ]
+    if server == "granian":
+        return [
+            *[sys.executable, "-m", "granian", "--interface", "asgi", "--host", HOST, *bind],
+            *["--loop", "uvloop", "--http", "1", "--no-ws", "--log-level", "warning"],
+            *["--workers-kill-timeout", "20", target],
+        ]
+    raise BenchError(f"unknown server {server!r}; expected one of {', '.join(SERVERS)}")
 
 
 def first_boot(project: Path, env: dict[str, str], port: int, workdir: Path) -> None:
@@ -955,7 +994,7 @@ def render_table(
         f"{'CPU us/req':>11}{'err/non2xx':>12}  {'x/base':>7}  target"
     )
     lines = [
-        f"workers={options.workers} connections={options.connections} "
+        f"server={options.server} workers={options.workers} connections={options.connections} "
         f"duration={options.duration}s warmup={options.warmup}s rows={options.rows} "
         f"wrk threads={options.threads} cpus={os.cpu_count()}"
         + (f" (medians of {options.repeat} runs)" if options.repeat > 1 else ""),
