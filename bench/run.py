@@ -714,16 +714,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     generated_env.update(dict(options.app_env))
 
     step("migrating")
-    migrate = subprocess.run(
-        [sys.executable, "-m", package, "migrate"],
-        cwd=project,
-        env=generated_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if migrate.returncode != 0:
-        raise BenchError(f"migration failed:\n{migrate.stdout}\n{migrate.stderr}")
+    migrate_project(package, project, generated_env)
 
     step(f"seeding {options.rows} projects")
     ids = seed_projects(dsn, options.rows)
@@ -840,6 +831,20 @@ def first_boot(project: Path, env: dict[str, str], port: int, workdir: Path) -> 
         wait_ready(server, "/health/live")
     finally:
         stop_server(server)
+
+
+def migrate_project(package: str, project: Path, env: dict[str, str]) -> None:
+    """Run the generated project's migrations; `BenchError` with its output if they fail."""
+    migrate = subprocess.run(
+        [sys.executable, "-m", package, "migrate"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if migrate.returncode != 0:
+        raise BenchError(f"migration failed:\n{migrate.stdout}\n{migrate.stderr}")
 
 
 def clean_environment() -> dict[str, str]:

@@ -213,16 +213,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
         "ACCESS_LOG": "true",
     }
     step("migrating")
-    migrate = subprocess.run(
-        [sys.executable, "-m", package, "migrate"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if migrate.returncode != 0:
-        raise BenchError(f"migration failed:\n{migrate.stdout}\n{migrate.stderr}")
+    run.migrate_project(package, project, env)
     step(f"seeding {options.rows} projects")
     ids = run.seed_projects(dsn, options.rows)
     ids_file = workdir / "ids.txt"
