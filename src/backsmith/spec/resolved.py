@@ -198,6 +198,11 @@ class ResourceInfo:
         return [item for item in self.fields if item.kind == "many"]
 
     @property
+    def creates_in_one_statement(self) -> bool:
+        """Whether a create is one INSERT: no ref or many field to check or link first."""
+        return all(item.target is None for item in self.fields)
+
+    @property
     def enums(self) -> list[Field]:
         return [item for item in self.fields if item.kind == "enum"]
 
