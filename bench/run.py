@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py                     # compare, 1 worker per app
     .venv/bin/python bench/run.py --workers 2
     .venv/bin/python bench/run.py --workers 2 --server granian   # another ASGI server
+    .venv/bin/python bench/run.py --server granian --baseline-server granian
     .venv/bin/python bench/run.py --profile read      # py-spy the generated app under load
 
 One command does everything: a fresh database, a freshly generated project (or
@@ -93,6 +94,7 @@ class Interrupted(BaseException):
 class Options:
     workers: int
     server: str
+    baseline_server: str
     duration: int
     warmup: int
     repeat: int
@@ -137,6 +139,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         help="what serves the generated app: its own `serve` command (uvicorn, the default), "
         "gunicorn with uvicorn workers, gunicorn's own asgi worker, or granian; the "
         "others must be installed in this virtualenv",
+    )
+    add(
+        "--baseline-server",
+        choices=sorted(BASELINE_SERVERS),
+        default="uvicorn",
+        help="what serves the baseline: uvicorn (the default) or granian, installed here",
     )
     add("--duration", type=int, default=15, help="seconds measured per endpoint and app")
     add("--warmup", type=int, default=5, help="seconds of unmeasured load before each measure")
@@ -222,6 +230,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     return Options(
         workers=arguments.workers,
         server=arguments.server,
+        baseline_server=arguments.baseline_server,
         duration=arguments.duration,
         warmup=arguments.warmup,
         repeat=arguments.repeat,
@@ -753,13 +762,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     if BASELINE in options.apps:
         baseline = start_server(
             BASELINE,
-            [
-                *[sys.executable, "-m", "uvicorn", "app:app"],
-                *["--app-dir", str(BENCH / "baseline"), "--host", HOST],
-                *["--port", str(options.port + 1), "--workers", str(options.workers)],
-                *["--loop", "uvloop", "--http", "httptools", "--no-proxy-headers"],
-                *["--no-access-log", "--log-level", "warning"],
-            ],
+            baseline_command(options.baseline_server, options.port + 1, options.workers),
             cwd=ROOT,
             env={
                 **clean_environment(),
@@ -809,6 +812,28 @@ def app_command(server: str, package: str, port: int, workers: int) -> list[str]
             *["--workers-kill-timeout", "20", target],
         ]
     raise BenchError(f"unknown server {server!r}; expected one of {', '.join(SERVERS)}")
+
+
+BASELINE_SERVERS = ("uvicorn", "granian")
+
+
+def baseline_command(server: str, port: int, workers: int) -> list[str]:
+    """The command that serves bench/baseline/app.py with `workers` processes on `port`."""
+    app_dir = str(BENCH / "baseline")
+    bind = ["--host", HOST, "--port", str(port), "--workers", str(workers)]
+    if server == "uvicorn":
+        return [
+            *[sys.executable, "-m", "uvicorn", "app:app", "--app-dir", app_dir, *bind],
+            *["--loop", "uvloop", "--http", "httptools", "--no-proxy-headers"],
+            *["--no-access-log", "--log-level", "warning"],
+        ]
+    if server == "granian":
+        return [
+            *[sys.executable, "-m", "granian", "--interface", "asgi", *bind],
+            *["--loop", "uvloop", "--http", "1", "--no-ws", "--log-level", "warning"],
+            *["--working-dir", app_dir, "app:app"],
+        ]
+    raise BenchError(f"unknown server {server!r}; expected one of {', '.join(BASELINE_SERVERS)}")
 
 
 def first_boot(project: Path, env: dict[str, str], port: int, workdir: Path) -> None:
@@ -999,7 +1024,8 @@ def render_table(
         f"{'CPU us/req':>11}{'err/non2xx':>12}  {'x/base':>7}  target"
     )
     lines = [
-        f"server={options.server} workers={options.workers} connections={options.connections} "
+        f"server={options.server} baseline-server={options.baseline_server} "
+        f"workers={options.workers} connections={options.connections} "
         f"duration={options.duration}s warmup={options.warmup}s rows={options.rows} "
         f"wrk threads={options.threads} cpus={os.cpu_count()}"
         + (f" (medians of {options.repeat} runs)" if options.repeat > 1 else ""),
