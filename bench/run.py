@@ -135,16 +135,17 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     add(
         "--server",
         choices=sorted(SERVERS),
-        default="uvicorn",
-        help="what serves the generated app: its own `serve` command (uvicorn, the default), "
-        "gunicorn with uvicorn workers, gunicorn's own asgi worker, or granian; the "
-        "others must be installed in this virtualenv",
+        default="serve",
+        help="what serves the generated app: its own `serve` command (granian, the default), "
+        "uvicorn, gunicorn with uvicorn workers, gunicorn's own asgi worker, or plain granian; "
+        "gunicorn and uvicorn-worker must be installed in this virtualenv",
     )
     add(
         "--baseline-server",
         choices=sorted(BASELINE_SERVERS),
-        default="uvicorn",
-        help="what serves the baseline: uvicorn (the default) or granian, installed here",
+        default="granian",
+        help="what serves the baseline: granian (the default, as the generated app's own "
+        "`serve`) or uvicorn with uvloop and httptools (from the bench extra)",
     )
     add("--duration", type=int, default=15, help="seconds measured per endpoint and app")
     add("--warmup", type=int, default=5, help="seconds of unmeasured load before each measure")
@@ -405,7 +406,7 @@ def wait_ready(server: Server, path: str, timeout: float = 60.0) -> None:
 
 
 def process_tree(root: int) -> list[int]:
-    """`root` and its descendants, from /proc (uvicorn's worker processes are children)."""
+    """`root` and its descendants, from /proc (a server's worker processes are children)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -783,21 +784,27 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     return setup
 
 
-SERVERS = ("uvicorn", "gunicorn", "gunicorn-asgi", "granian")
+SERVERS = ("serve", "uvicorn", "gunicorn", "gunicorn-asgi", "granian")
 
 
 def app_command(server: str, package: str, port: int, workers: int) -> list[str]:
     """The command that serves a generated app with `workers` processes on `port`.
 
-    `uvicorn` is the project's own `serve` command (uvloop and httptools, which
-    uvicorn[standard] brings). The others run the same ASGI app (`<package>.main:app`)
-    with the settings `serve` passes to uvicorn where they have one: a 20 s graceful
-    shutdown, a 5 s keep-alive, no access log of their own (the app writes one).
+    `serve` is the project's own command (granian). The others run the same ASGI app
+    (`<package>.main:app`) with the settings `serve` uses where they have one: a 20 s
+    graceful shutdown, no access log of their own (the app writes one); `uvicorn` with
+    uvloop and httptools, as the project served itself before it moved to granian.
     """
     bind = ["--port", str(port), "--workers", str(workers)]
-    if server == "uvicorn":
+    if server == "serve":
         return [sys.executable, "-m", package, "serve", "--host", HOST, *bind]
     target = f"{package}.main:app"
+    if server == "uvicorn":
+        return [
+            *[sys.executable, "-m", "uvicorn", target, "--host", HOST, *bind],
+            *["--loop", "uvloop", "--http", "httptools", "--no-access-log"],
+            *["--timeout-graceful-shutdown", "20", "--log-level", "warning"],
+        ]
     if server in ("gunicorn", "gunicorn-asgi"):
         worker = "uvicorn_worker.UvicornWorker" if server == "gunicorn" else "asgi"
         return [

@@ -91,8 +91,9 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     add(
         "--server",
         choices=run.SERVERS,
-        default="uvicorn",
-        help="uvicorn (the project's own `serve`, the default) or another server, as in run.py",
+        default="serve",
+        help="serve (the project's own command, granian; the default) or another server, "
+        "as in run.py",
     )
     add("--connections", type=int, default=256, help="wrk connections (default 256)")
     add("--threads", type=int, default=1, help="wrk threads (default 1)")

@@ -12,8 +12,8 @@
 Which worker answered is read from the kernel, not from the app: while a request's
 connection is still open, `/proc/net/tcp` gives the inode of the server side of that
 connection, and the worker holding that inode among its file descriptors is the one
-that accepted it. The worker pids themselves come from the process tree, checked
-against the "Started server process [pid]" line each worker logs.
+that accepted it. The worker pids themselves come from the process tree (granian's
+worker processes), checked against the "ready" line each worker's app logs with its pid.
 
 No PostgreSQL restart here (other tests share the server): the lost connections are
 this test database's own backends, terminated with pg_terminate_backend. bench/scale.py
@@ -26,7 +26,6 @@ import asyncio
 import http.client
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -79,8 +78,8 @@ class Server:
     def log_lines(self) -> list[str]:
         return self.log.read_text(encoding="utf-8", errors="replace").splitlines()
 
-    def messages(self) -> list[str]:
-        """The `message` of every JSON log line (the app logs one JSON object per line)."""
+    def entries(self) -> list[dict[str, object]]:
+        """Every JSON log line with a `message` (server and app log one object per line)."""
         found = []
         for line in self.log_lines():
             try:
@@ -88,23 +87,18 @@ class Server:
             except ValueError:
                 continue
             if isinstance(entry, dict) and isinstance(entry.get("message"), str):
-                found.append(entry["message"])
+                found.append(entry)
         return found
+
+    def messages(self) -> list[str]:
+        return [str(entry["message"]) for entry in self.entries()]
 
     def tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_lines()[-lines:])
 
     def workers(self) -> list[int]:
-        """The worker processes: children of the server started by multiprocessing's spawn."""
-        found = []
-        for pid in children(self.process.pid):
-            try:
-                command = Path(f"/proc/{pid}/cmdline").read_bytes()
-            except OSError:
-                continue
-            if b"multiprocessing.spawn" in command:
-                found.append(pid)
-        return sorted(found)
+        """The worker processes: the server process's children (granian forks them)."""
+        return sorted(children(self.process.pid))
 
     def wait_for(self, what: str, check: Callable[[], bool], timeout: float) -> None:
         """Poll `check` until it holds; fail with the server's log if it never does."""
@@ -189,13 +183,11 @@ def serve(notes_root: Path, database: str, tmp_path: Path) -> Iterator[Callable[
         # limit would count.
         server.wait_for(
             f"{WORKERS} workers started",
-            lambda: server.messages().count("Application startup complete.") == WORKERS,
+            lambda: server.messages().count("ready") == WORKERS,
             STARTUP_SECONDS,
         )
         logged = sorted(
-            int(match.group(1))
-            for message in server.messages()
-            if (match := re.fullmatch(r"Started server process \[(\d+)\]", message))
+            int(str(entry["pid"])) for entry in server.entries() if entry["message"] == "ready"
         )
         assert server.workers() == logged, f"worker processes {server.workers()}, logged {logged}"
         return server
@@ -374,7 +366,7 @@ def test_sigterm_lets_in_flight_requests_finish(
         server.wait_for(
             "graceful shutdown in both workers",
             lambda: (
-                server.messages().count("Waiting for connections to close. (CTRL+C to force quit)")
+                sum(message.startswith("Stopping worker-") for message in server.messages())
                 == WORKERS
             ),
             20,

@@ -35,7 +35,7 @@ MARKER = ".backsmith-demo"
 
 RUNTIME_MODULES = (
     "fastapi",
-    "uvicorn",
+    "granian",
     "sqlalchemy",
     "alembic",
     "aiosqlite",

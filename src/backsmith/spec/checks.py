@@ -60,6 +60,7 @@ RESERVED_PACKAGES = frozenset(
         "redis",
         "httpx",
         "uvicorn",
+        "granian",
         "uvloop",
         "httptools",
         "anyio",
