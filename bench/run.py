@@ -1132,9 +1132,8 @@ def profile(options: Options, setup: Setup) -> int:
                 *[str(spy), "record", "--pid", str(server.process.pid)],
                 *["--rate", str(options.profile_rate), "--duration", str(options.profile_seconds)],
                 *["--format", "raw", "--function", "--output", str(raw)],
+                "--subprocesses",  # granian serves from worker processes, even just one
             ]
-            if options.workers > 1:
-                record.append("--subprocesses")
             if options.nonblocking:
                 record.append("--nonblocking")
             if options.native:
