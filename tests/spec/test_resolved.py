@@ -1,0 +1,42 @@
+"""What the generator derives from a spec, beyond what the spec says itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from backsmith import parse_spec
+from backsmith.spec.resolved import resolve
+
+SPEC = """
+name: shop
+resources:
+  Author:
+    fields:
+      name: str(80)
+  Book:
+    fields:
+      title: str(200)
+      author: ref(Author)?
+  Shelf:
+    fields:
+      label: str(40)
+      books: many(Book)
+  Section:
+    fields:
+      title: str(40)
+      parent: ref(Section)?
+"""
+
+
+@pytest.mark.parametrize(
+    ("resource", "one_statement"),
+    [("Author", True), ("Book", False), ("Shelf", False), ("Section", False)],
+)
+def test_only_a_create_with_nothing_to_check_or_link_is_one_statement(
+    resource: str, one_statement: bool
+) -> None:
+    """A ref is checked and a many field linked in statements of their own, so those
+    creates need a transaction; the rest run as one INSERT (ADR 2)."""
+    project = resolve(parse_spec(SPEC))
+
+    assert project.resource(resource).creates_in_one_statement is one_statement
