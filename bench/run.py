@@ -946,6 +946,8 @@ def compare(options: Options, setup: Setup) -> int:
     ratios = ratio_table(summary, options.endpoints)
     print()
     print(render_table(options, summary, ratios))
+    if options.repeat > 1:
+        print("\n".join(spread_lines(options, results)))
     path = write_results(
         options,
         {
@@ -1061,6 +1063,18 @@ def render_table(
         "CPU us/req = server CPU time per request."
     )
     return "\n".join(lines)
+
+
+def spread_lines(options: Options, results: list[Measurement]) -> list[str]:
+    """The lowest and highest req/s of the repeats behind each median: how far to trust it."""
+    lines = ["req/s of each run (lowest to highest):"]
+    for key in options.endpoints:
+        for app in options.apps:
+            runs = sorted(r.rps for r in results if r.endpoint == key and r.app == app)
+            if runs:
+                figures = ", ".join(f"{rps:,.0f}" for rps in runs)
+                lines.append(f"  {ENDPOINTS[key].label:<24}{app:<12}{figures}")
+    return lines
 
 
 def write_results(options: Options, payload: dict[str, Any]) -> Path:
