@@ -707,18 +707,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     package = find_package(project)
 
     password = secrets.token_urlsafe(16)
-    generated_env = {
-        **clean_environment(),
-        "PYTHONPATH": "src",
-        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1),
-        "DATABASE_POOL_SIZE": str(options.pool_size),
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ENVIRONMENT": "production",
-        "ADMIN_EMAIL": ADMIN_EMAIL,
-        "ADMIN_PASSWORD": password,
-        "RATE_LIMIT_DEFAULT": "1000000/minute",
-        "ACCESS_LOG": "true",
-    }
+    generated_env = generated_environment(dsn, password, options.pool_size)
     if options.redis:
         generated_env["REDIS_URL"] = f"redis://{HOST}:6379/0"
     generated_env.update(dict(options.app_env))
@@ -877,6 +866,23 @@ def migrate_project(package: str, project: Path, env: dict[str, str]) -> None:
     )
     if migrate.returncode != 0:
         raise BenchError(f"migration failed:\n{migrate.stdout}\n{migrate.stderr}")
+
+
+def generated_environment(dsn: str, password: str, pool_size: int) -> dict[str, str]:
+    """The generated app as users run it: production settings, JWT auth with the bootstrap
+    admin, the access log on, and a rate limit counted on every request that never refuses."""
+    return {
+        **clean_environment(),
+        "PYTHONPATH": "src",
+        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1),
+        "DATABASE_POOL_SIZE": str(pool_size),
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ENVIRONMENT": "production",
+        "ADMIN_EMAIL": ADMIN_EMAIL,
+        "ADMIN_PASSWORD": password,
+        "RATE_LIMIT_DEFAULT": "1000000/minute",
+        "ACCESS_LOG": "true",
+    }
 
 
 def clean_environment() -> dict[str, str]:
