@@ -31,7 +31,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -134,33 +133,14 @@ class Prepared:
 
 def prepare(options: Options, cleanup: ExitStack) -> Prepared:
     """Database, project, migrations and seeded rows, as run.py's `prepare` makes them."""
-    workdir = Path(tempfile.mkdtemp(prefix="backsmith-instructions-"))
-    if options.keep:
-        print(f"keeping {workdir}")
-    else:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-    database = f"bench_{dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}"
-    step(f"database {database}")
-    run.create_database(options.pg_url, database)
-    if not options.keep:
-        cleanup.callback(run.drop_database, options.pg_url, database)
-    dsn = f"{options.pg_url}/{database}"
-
-    project = options.project_dir.resolve() if options.project_dir else workdir / "taskboard"
-    if options.project_dir is None:
-        step(f"generating {run.SPEC.relative_to(run.ROOT)} into {project}")
-        from backsmith.generate import new  # type: ignore[import-untyped, unused-ignore]
-
-        new(run.SPEC, project)
-    package = run.find_package(project)
+    workdir = run.scratch_folder("backsmith-instructions-", options.keep, cleanup)
+    database, dsn = run.scratch_database(options.pg_url, "bench", options.keep, cleanup)
+    project, package = run.demo_project(options.project_dir, workdir)
     password = secrets.token_urlsafe(16)
     generated = generated_environment(dsn, password, options.pool_size)
     step("migrating")
     run.migrate_project(package, project, generated)
-    step(f"seeding {options.rows} projects")
-    ids = run.seed_projects(dsn, options.rows)
-    ids_file = workdir / "ids.txt"
-    ids_file.write_text("\n".join(ids) + "\n")
+    ids, ids_file = run.seed(dsn, options.rows, workdir)
     setup = run.Setup(workdir, database, dsn, project, package, ids_file, ids[0], password)
     baseline = {
         **run.clean_environment(),

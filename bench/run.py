@@ -683,28 +683,9 @@ class Setup:
 
 
 def prepare(options: Options, cleanup: ExitStack) -> Setup:
-    workdir = Path(tempfile.mkdtemp(prefix="backsmith-bench-"))
-    if options.keep:
-        print(f"keeping {workdir}")
-    else:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-
-    database = f"bench_{dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}"
-    step(f"database {database}")
-    create_database(options.pg_url, database)
-    if not options.keep:
-        cleanup.callback(drop_database, options.pg_url, database)
-    dsn = f"{options.pg_url}/{database}"
-
-    project = options.project_dir.resolve() if options.project_dir else workdir / "taskboard"
-    if options.project_dir is None:
-        step(f"generating {SPEC.relative_to(ROOT)} into {project}")
-        started = time.perf_counter()
-        from backsmith.generate import new  # type: ignore[import-untyped, unused-ignore]
-
-        new(SPEC, project)
-        print(f"  generated in {time.perf_counter() - started:.1f}s")
-    package = find_package(project)
+    workdir = scratch_folder("backsmith-bench-", options.keep, cleanup)
+    database, dsn = scratch_database(options.pg_url, "bench", options.keep, cleanup)
+    project, package = demo_project(options.project_dir, workdir)
 
     password = secrets.token_urlsafe(16)
     generated_env = generated_environment(dsn, password, options.pool_size)
@@ -715,10 +696,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
     step("migrating")
     migrate_project(package, project, generated_env)
 
-    step(f"seeding {options.rows} projects")
-    ids = seed_projects(dsn, options.rows)
-    ids_file = workdir / "ids.txt"
-    ids_file.write_text("\n".join(ids) + "\n")
+    ids, ids_file = seed(dsn, options.rows, workdir)
 
     setup = Setup(
         workdir=workdir,
@@ -866,6 +844,51 @@ def migrate_project(package: str, project: Path, env: dict[str, str]) -> None:
     )
     if migrate.returncode != 0:
         raise BenchError(f"migration failed:\n{migrate.stdout}\n{migrate.stderr}")
+
+
+def scratch_folder(prefix: str, keep: bool, cleanup: ExitStack) -> Path:
+    """A temporary folder for the run, removed at the end unless `keep`."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    if keep:
+        print(f"keeping {workdir}")
+    else:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+    return workdir
+
+
+def scratch_database(pg_url: str, prefix: str, keep: bool, cleanup: ExitStack) -> tuple[str, str]:
+    """A fresh database, dropped at the end unless `keep`: its name and its DSN."""
+    database = f"{prefix}_{dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}"
+    step(f"database {database}")
+    create_database(pg_url, database)
+    if not keep:
+        cleanup.callback(drop_database, pg_url, database)
+    return database, f"{pg_url}/{database}"
+
+
+def demo_project(project_dir: Path | None, workdir: Path) -> tuple[Path, str]:
+    """The project to measure, generated from the demo spec into `workdir` unless one is
+    given, and its package name."""
+    if project_dir is not None:
+        project = project_dir.resolve()
+    else:
+        project = workdir / "taskboard"
+        step(f"generating {SPEC.relative_to(ROOT)} into {project}")
+        started = time.perf_counter()
+        from backsmith.generate import new  # type: ignore[import-untyped, unused-ignore]
+
+        new(SPEC, project)
+        print(f"  generated in {time.perf_counter() - started:.1f}s")
+    return project, find_package(project)
+
+
+def seed(dsn: str, rows: int, workdir: Path) -> tuple[list[str], Path]:
+    """Seed `rows` projects; their ids, and the file wrk's read script takes them from."""
+    step(f"seeding {rows} projects")
+    ids = seed_projects(dsn, rows)
+    ids_file = workdir / "ids.txt"
+    ids_file.write_text("\n".join(ids) + "\n")
+    return ids, ids_file
 
 
 def generated_environment(dsn: str, password: str, pool_size: int) -> dict[str, str]:

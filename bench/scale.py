@@ -37,7 +37,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -177,48 +176,21 @@ class Setup:
 
 
 def prepare(options: Options, cleanup: ExitStack) -> Setup:
-    workdir = Path(tempfile.mkdtemp(prefix="backsmith-scale-"))
-    if options.keep:
-        print(f"keeping {workdir}")
-    else:
-        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-    database = f"scale_{dt.datetime.now():%Y%m%d_%H%M%S}_{os.getpid()}"
-    step(f"database {database}")
-    run.create_database(options.pg_url, database)
-    if not options.keep:
-        cleanup.callback(run.drop_database, options.pg_url, database)
-    dsn = f"{options.pg_url}/{database}"
-
-    project = options.project_dir.resolve() if options.project_dir else workdir / "taskboard"
-    if options.project_dir is None:
-        step(f"generating {run.SPEC.relative_to(run.ROOT)}")
-        from backsmith.generate import new  # type: ignore[import-untyped, unused-ignore]
-
-        new(run.SPEC, project)
-    package = run.find_package(project)
+    workdir = run.scratch_folder("backsmith-scale-", options.keep, cleanup)
+    _, dsn = run.scratch_database(options.pg_url, "scale", options.keep, cleanup)
+    project, package = run.demo_project(options.project_dir, workdir)
 
     flush_redis(options.redis_url)
     password = secrets.token_urlsafe(16)
     env = {
-        **run.clean_environment(),
-        "PYTHONPATH": "src",
-        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+asyncpg://", 1),
-        "DATABASE_POOL_SIZE": str(options.pool_size),
+        **run.generated_environment(dsn, password, options.pool_size),
         "REDIS_URL": options.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ENVIRONMENT": "production",
-        "ADMIN_EMAIL": run.ADMIN_EMAIL,
-        "ADMIN_PASSWORD": password,
         "RATE_LIMIT_DEFAULT": "100000/second",
         "RATE_LIMIT_AUTH": "100000/second",
-        "ACCESS_LOG": "true",
     }
     step("migrating")
     run.migrate_project(package, project, env)
-    step(f"seeding {options.rows} projects")
-    ids = run.seed_projects(dsn, options.rows)
-    ids_file = workdir / "ids.txt"
-    ids_file.write_text("\n".join(ids) + "\n")
+    ids, ids_file = run.seed(dsn, options.rows, workdir)
 
     # All workers start together on an empty users table, as in production: each one
     # tries to create the admin, and the losers must carry on.
