@@ -64,7 +64,18 @@ class TestCheck:
         assert "DELETE /comments/{id} Comment.delete owner" in rows
         assert "GET /labels Label.list public" in rows
         assert "GET /projects/{id}/tasks Task.list user" in rows
+        assert "GET /audit-events audit admin" in rows
+        assert "GET /health/live, /health/ready health public" in rows
         assert "the spec is valid" in out
+
+    def test_without_auth_no_audit_route_but_health_checks_remain(self, spec: Path) -> None:
+        result = _run("check", str(spec))
+
+        assert result.exit_code == 0, result.output
+        rows = [" ".join(line.replace("│", " ").split()) for line in result.stdout.splitlines()]
+        assert "GET /notes Note.list public" in rows
+        assert "GET /health/live, /health/ready health public" in rows
+        assert not any("/audit-events" in row or "/auth/" in row for row in rows)
 
     def test_a_bad_spec_exits_2_with_every_problem_on_stderr(self, spec: Path) -> None:
         spec.write_text(MINIMAL.replace("str(100)", "strr") + "    sortt: [title]\n")

@@ -292,6 +292,9 @@ def _routes_table(project: ProjectInfo) -> Table:
         table.add_row("POST", "/auth/register, login, refresh, logout", "auth", _rule("public"))
         table.add_row("GET, PATCH", "/auth/me", "auth", _rule("user"))
         table.add_row("GET, PATCH, DELETE", "/users, /users/{id}", "users", _rule("admin"))
+    if project.auth_on:
+        table.add_row("GET", "/audit-events", "audit", _rule("admin"))
+    table.add_row("GET", "/health/live, /health/ready", "health", _rule("public"))
     return table
 
 
