@@ -308,7 +308,7 @@ def _with_database(url: str, database: str, scheme: str | None = None) -> str:
 
 
 async def _postgres(statements: Sequence[str], url: str = POSTGRES_ADMIN_URL) -> list[list[str]]:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
     connection = await asyncpg.connect(url, timeout=10)
     try:

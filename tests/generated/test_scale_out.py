@@ -417,7 +417,7 @@ def read_status(client: socket.socket) -> int:
 
 
 def count_notes(url: str, headings: list[str]) -> int:
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
     async def count() -> int:
         connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
@@ -475,7 +475,7 @@ def post_on_new_connection(server: Server, path: str, body: str) -> Answer:
 
 async def _terminate_waiting_queries(server: Server, url: str, body: str) -> list[Answer]:
     """Hold `LOST` registrations at a lock on users, terminate their backends, release."""
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg  # type: ignore[import-untyped, unused-ignore]
 
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     database = dsn.rsplit("/", 1)[1]
