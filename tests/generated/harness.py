@@ -21,6 +21,7 @@ import os
 import secrets
 import shlex
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -228,6 +229,14 @@ def expect_success(
     if outcome.returncode != 0:
         raise AssertionError(f"{outcome.describe()}; last lines:\n{outcome.tail(lines, chars)}")
     return outcome
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 # -- mypy's cache of third-party modules ------------------------------------------------

@@ -19,7 +19,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.generated.harness import SPECS, SpecCase, expect_success, generate_all, run
+from tests.generated.harness import SPECS, SpecCase, expect_success, free_port, generate_all, run
 
 CASE: SpecCase = next(case for case in SPECS if case.key == "taskboard")
 HOST = "127.0.0.1"
@@ -108,7 +107,7 @@ def test_following_the_dockerfile_installs_an_app_that_migrates_and_serves(
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     assert {"alembic_version", "users", "projects"} <= tables
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         server = subprocess.Popen(  # noqa: S603 - the virtualenv's interpreter and our module
@@ -151,13 +150,6 @@ def _copy(project: Path, sources: list[str], destination: str, workdir: Path) ->
             shutil.copy2(origin, target / origin.name if into else target)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def _ready_status(port: int, server: subprocess.Popen[bytes], timeout: float = 60.0) -> int | None:
     """/health/ready's status once the server answers; None if it never does."""
     deadline = time.monotonic() + timeout
@@ -168,4 +160,6 @@ def _ready_status(port: int, server: subprocess.Popen[bytes], timeout: float = 6
             return connection.getresponse().status
         except OSError:
             time.sleep(0.2)
+        finally:
+            connection.close()
     return None

@@ -46,6 +46,7 @@ from tests.generated.harness import (
     SpecCase,
     expect_success,
     flush_redis,
+    free_port,
     fresh_postgres_database,
     generate_all,
     project_env,
@@ -126,13 +127,6 @@ def children(parent: int) -> list[int]:
         if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
             found.append(int(entry.name))
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from tests.generated.harness import (
     SPECS,
     SpecCase,
     expect_success,
+    free_port,
     generate_all,
     project_env,
     python,
@@ -46,7 +46,7 @@ def test_reload_follows_code_changes_and_ignores_database_writes(
         ENVIRONMENT="development",
     )
     expect_success(python("-m", CASE.package, "migrate", cwd=project, env=env))
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -100,10 +100,3 @@ def _post(port: int, path: str, body: str) -> int:
         return connection.getresponse().status
     finally:
         connection.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
