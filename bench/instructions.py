@@ -22,11 +22,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import math
-import os
-import platform
 import secrets
 import shutil
 import subprocess
@@ -416,24 +413,11 @@ def render_table(options: Options, counts: list[Count], ratios: dict[str, dict[s
 def write_results(options: Options, payload: dict[str, Any]) -> Path:
     """bench/results/<time>-instructions.json, beside run.py's files (the folder is
     gitignored)."""
-    options.results_dir.mkdir(parents=True, exist_ok=True)
-    path = options.results_dir / f"{dt.datetime.now():%Y%m%d-%H%M%S}-instructions.json"
     valgrind = subprocess.run(["valgrind", "--version"], capture_output=True, text=True)
-    document = {
-        "created_at": dt.datetime.now(dt.UTC).isoformat(),
-        "kind": "instructions",
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "valgrind": valgrind.stdout.strip(),
-        },
-        "options": {key: str(value) for key, value in asdict(options).items()},
-        "concurrency": CONCURRENCY,
-        **payload,
-    }
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
+    body = {"kind": "instructions", "concurrency": CONCURRENCY, **payload}
+    return run.save_results(
+        options.results_dir, "instructions", options, body, valgrind=valgrind.stdout.strip()
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

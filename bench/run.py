@@ -1107,20 +1107,34 @@ def spread_lines(options: Options, results: list[Measurement]) -> list[str]:
 
 
 def write_results(options: Options, payload: dict[str, Any]) -> Path:
-    options.results_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kind = f"profile-{options.profile}" if options.profile else "compare"
-    path = options.results_dir / f"{stamp}-{kind}-w{options.workers}.json"
+    return save_results(
+        options.results_dir,
+        f"{kind}-w{options.workers}",
+        options,
+        payload,
+        load_average=os.getloadavg(),
+    )
+
+
+def save_results(
+    results_dir: Path, name: str, options: Any, body: dict[str, Any], **machine: Any
+) -> Path:
+    """`results_dir/<time>-<name>.json` (the folder is gitignored): when, on what machine
+    (plus `machine`), with which options (a dataclass), and `body`. Shared by the
+    benchmark scripts."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{name}.json"
     document = {
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
-            "load_average": os.getloadavg(),
+            **machine,
         },
         "options": {key: str(value) for key, value in asdict(options).items()},
-        **payload,
+        **body,
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path

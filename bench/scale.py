@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
 import os
-import platform
 import random
 import secrets
 import shlex
@@ -641,22 +639,13 @@ def render(options: Options, results: dict[str, dict[str, Any]]) -> str:
 
 
 def write_results(options: Options, results: dict[str, Any]) -> Path:
-    options.results_dir.mkdir(parents=True, exist_ok=True)
-    path = options.results_dir / f"{dt.datetime.now():%Y%m%d-%H%M%S}-scale-w{options.workers}.json"
-    document = {
-        "kind": "scale",
-        "created_at": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "load_average": os.getloadavg(),
-        },
-        "options": {key: str(value) for key, value in asdict(options).items()},
-        "phases": results,
-    }
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
+    return run.save_results(
+        options.results_dir,
+        f"scale-w{options.workers}",
+        options,
+        {"kind": "scale", "phases": results},
+        load_average=os.getloadavg(),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,13 +1,14 @@
 """The yardstick: the same three project endpoints, hand-tuned on FastAPI and asyncpg.
 
 What it does that the generated app does not: no auth, no rate limit, no middleware,
-no SQLAlchemy. Like the generated app, it turns FastAPI's native telemetry off. One asyncpg pool made in the lifespan, without the reset query asyncpg
-runs on every release by default; every query is a constant SQL string, so asyncpg
-prepares it once per connection and reuses the statement; rows become
-plain dicts serialised with orjson straight into a `Response` (no response model, no
-`jsonable_encoder`). uuid and numeric come back from Postgres as text, so the JSON
-needs no per-value conversion in Python. A create is one autocommitted INSERT ...
-RETURNING: one round trip, no BEGIN/COMMIT.
+no SQLAlchemy. Like the generated app, it turns FastAPI's native telemetry off. One
+asyncpg pool made in the lifespan, without the reset query asyncpg runs on every
+release by default; every query is a constant SQL string, so asyncpg prepares it once
+per connection and reuses the statement; rows become plain dicts serialised with
+orjson straight into a `Response` (no response model, no `jsonable_encoder`). uuid
+and numeric come back from Postgres as text, so the JSON needs no per-value
+conversion in Python. A create is one autocommitted INSERT ... RETURNING: one round
+trip, no BEGIN/COMMIT.
 
 Response shapes match the generated app's: the row as {id, name, summary, budget,
 due_on, created_at, updated_at} (budget as a decimal string, timestamps in ISO 8601
