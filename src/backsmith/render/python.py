@@ -23,7 +23,7 @@ _SCHEMA_TYPES = {
     "text": "Text",
     "int": "StrictInt",
     "float": "Float",
-    "decimal": "Decimal",
+    "decimal": "DecimalValue",
     "bool": "StrictBool",
     "date": "IsoDate",
     "datetime": "UtcDatetime",
@@ -34,6 +34,7 @@ _SCHEMA_TYPES = {
 }
 _READ_TYPES = {
     **_SCHEMA_TYPES,
+    "decimal": "Decimal",
     "str": "str",
     "text": "str",
     "email": "str",
@@ -88,11 +89,31 @@ def base_type(field: Field, *, read: bool = False) -> str:
     kind = field.kind
     if kind == "enum":
         return field.enum_class
-    if kind == "ref":
-        return "RowId"
-    if kind == "many":
-        return "list[RowId]"
+    if kind in ("ref", "many"):
+        id_type = "RowId" if read else "RefId"
+        return id_type if kind == "ref" else f"list[{id_type}]"
     return (_READ_TYPES if read else _SCHEMA_TYPES)[kind]
+
+
+def parent_id_parameter(resource: ResourceInfo, ref: Field) -> str:
+    """The path parameter of a nested listing (`/categories/{category_id}/products`):
+    named after the parent, unless one of the child's own keys has that name."""
+    assert ref.target is not None
+    name = f"{ref.target.snake}_id"
+    taken = {"id", "owner_id", *(field.wire for field in resource.fields if field is not ref)}
+    return ref.column if name in taken else name
+
+
+def whole_number_fields(resource: ResourceInfo) -> list[str]:
+    """The body keys that hold integers (ids too, when ids are integers): the ones a
+    body schema reads 5.0 in as 5 (core/types.py `whole_numbers`)."""
+    integer_ids = resource.project.id_kind == "int"
+    return [
+        field.wire
+        for field in resource.fields
+        if field.in_bodies
+        and (field.kind == "int" or (integer_ids and field.kind in ("ref", "many")))
+    ]
 
 
 def schema_type(field: Field, *, read: bool = False) -> str:

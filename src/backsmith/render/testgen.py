@@ -120,6 +120,9 @@ def invalid_values(field: Field) -> list[Invalid]:
                 found.append(Invalid(f"{bound}_violated", number))
         if kind == "int":
             found.append(Invalid("beyond_32_bits", 2**40))
+            found.append(Invalid("fraction", 1.5))
+            found.append(Invalid("numeric_text", str(samples.example(field))))
+            found.append(Invalid("boolean", True))
         if kind == "decimal" and field.decimal_places < 6:
             found.append(Invalid("too_many_places", "0." + "1" * (field.decimal_places + 1)))
         found.append(Invalid("not_a_number", "many"))
