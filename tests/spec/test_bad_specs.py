@@ -128,6 +128,14 @@ BAD = [
         4,
     ),
     Bad(
+        "keyword-field-name",
+        _with_book("from: date\n"),
+        "resources.Book.fields.from",
+        "field name 'from' is a Python keyword and cannot name an attribute; rename it,"
+        " e.g. 'from_value'",
+        5,
+    ),
+    Bad(
         "search-on-int",
         _with_book("pages: int\n", "    search: [pages]\n"),
         "resources.Book.search[0]",

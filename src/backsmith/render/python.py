@@ -19,8 +19,8 @@ from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 _SCHEMA_TYPES = {
-    "str": "Text",
-    "text": "Text",
+    "str": "TextValue",
+    "text": "TextValue",
     "int": "StrictInt",
     "float": "Float",
     "decimal": "DecimalValue",
@@ -98,10 +98,49 @@ def base_type(field: Field, *, read: bool = False) -> str:
 def parent_id_parameter(resource: ResourceInfo, ref: Field) -> str:
     """The path parameter of a nested listing (`/categories/{category_id}/products`):
     named after the parent, unless one of the child's own keys has that name."""
-    assert ref.target is not None
-    name = f"{ref.target.snake}_id"
+    name = f"{ref.points_at.snake}_id"
     taken = {"id", "owner_id", *(field.wire for field in resource.fields if field is not ref)}
     return ref.column if name in taken else name
+
+
+def text_fields(resource: ResourceInfo) -> list[str]:
+    """The body keys that hold text: the ones a body schema checks with `storable_text`."""
+    return [
+        field.wire for field in resource.fields if field.in_bodies and field.kind in ("str", "text")
+    ]
+
+
+_ASCII_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_"}
+
+
+def ascii_classes(pattern: str) -> str:
+    r"""The pattern with `\d` and `\w` spelled as the ASCII sets JSON Schema means by them.
+
+    Pydantic's Rust regex engine reads `\d` as any Unicode digit (`١٢٣`), ECMA-262, which
+    the OpenAPI document follows, as 0-9 only; spelt out, server and document agree."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escaped = pattern[index + 1]
+            ascii_set = _ASCII_CLASSES.get(escaped.lower())
+            if ascii_set is None or (in_class and escaped.isupper()):
+                out.append(char + escaped)
+            elif in_class:
+                out.append(ascii_set)
+            else:
+                out.append(f"[{'^' if escaped.isupper() else ''}{ascii_set}]")
+            index += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def whole_number_fields(resource: ResourceInfo) -> list[str]:
@@ -140,7 +179,7 @@ def constraint_arguments(field: Field) -> list[str]:
         if spec.min_length is not None:
             arguments.append(f"min_length={spec.min_length}")
         if spec.pattern is not None:
-            arguments.append(f"pattern={literal(spec.pattern)}")
+            arguments.append(f"pattern={literal(ascii_classes(spec.pattern))}")
     if field.kind == "decimal":
         arguments.append(f"max_digits={field.max_digits}")
         arguments.append(f"decimal_places={field.decimal_places}")

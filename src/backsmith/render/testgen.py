@@ -91,6 +91,10 @@ class Invalid:
     value: Any
 
 
+_ARABIC_INDIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+"""Digits that `\\d` matches in Python and Rust regular expressions, and not in JSON Schema."""
+
+
 def invalid_values(field: Field) -> list[Invalid]:
     """Values that must be refused with 422 on this field."""
     spec = field.spec
@@ -108,6 +112,11 @@ def invalid_values(field: Field) -> list[Invalid]:
                 ) >= (spec.min_length or 0):
                     found.append(Invalid("pattern", candidate))
                     break
+        if kind == "str" and spec.pattern and "\\d" in spec.pattern:
+            sample = str(samples.example(field))
+            unicode_digits = sample.translate(_ARABIC_INDIC_DIGITS)
+            if unicode_digits != sample:
+                found.append(Invalid("unicode_digits", unicode_digits))
         found.append(Invalid("nul", "a\u0000b"))
         found.append(Invalid("not_a_string", 12))
     elif kind in ("int", "float", "decimal"):
@@ -130,9 +139,12 @@ def invalid_values(field: Field) -> list[Invalid]:
         found.append(Invalid("not_a_bool", "maybe"))
     elif kind == "date":
         found.append(Invalid("not_a_date", "2024-02-30"))
+        found.append(Invalid("a_datetime", "2024-01-01T00:00:00Z"))
     elif kind == "datetime":
         found.append(Invalid("naive", "2024-01-01T12:00:00"))
         found.append(Invalid("not_a_datetime", "yesterday"))
+        found.append(Invalid("space_for_t", "2024-01-01 12:00:00Z"))
+        found.append(Invalid("no_seconds", "2024-01-01T12:00Z"))
     elif kind == "uuid":
         found.append(Invalid("not_a_uuid", "not-a-uuid"))
     elif kind == "email":

@@ -107,12 +107,14 @@ RESERVED_FIELDS = frozenset(
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
 # Module names inside the generated package that a resource's folder must not take.
 RESERVED_MODULES = frozenset(
-    {"api", "auth", "core", "config", "db", "errors", "main", "health", "tests"}
+    {"api", "audit", "auth", "core", "config", "db", "errors", "main", "health", "seed", "tests"}
 )
+# Tables every generated project has, whatever its auth.
+RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
 # URL paths the generated app serves itself; a resource there would be shadowed.
 RESERVED_PATHS = frozenset({"docs", "redoc", "openapi"})
 # Class names the generated code defines beside resource classes.
-RESERVED_CLASSES = frozenset({"Base", "Page", "Settings", "AppError", "Principal"})
+RESERVED_CLASSES = frozenset({"Base", "Page", "Settings", "AppError", "Principal", "AuditEvent"})
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
@@ -248,6 +250,7 @@ class Checker:
             )
         elif (
             table in RESERVED_MODULES
+            or table in RESERVED_TABLES
             or table in RESERVED_PATHS
             or keyword.iskeyword(table)
             or table in RESERVED_PACKAGES
@@ -276,7 +279,13 @@ class Checker:
         path: KeyPath = ("resources", resource_name, "fields", field_name)
         if len(field_name) > MAX_NAME:
             self.add(path, TOO_LONG)
-        elif not SNAKE.match(field_name) or keyword.iskeyword(field_name):
+        elif keyword.iskeyword(field_name):
+            self.add(
+                path,
+                f"field name '{field_name}' is a Python keyword and cannot name an attribute;"
+                f" rename it, e.g. '{field_name}_value' or a more specific name",
+            )
+        elif not SNAKE.match(field_name):
             suggestion = _suggest_snake(field_name)
             self.add(
                 path,
