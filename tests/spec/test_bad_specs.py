@@ -128,6 +128,20 @@ BAD = [
         4,
     ),
     Bad(
+        "audit-table-taken",
+        "name: shop\nresources:\n  Entry:\n    plural: audit_events\n    fields: {t: str}\n",
+        "resources.Entry",
+        "its plural 'audit_events' is a name the generated project uses; set 'plural:'",
+        3,
+    ),
+    Bad(
+        "audit-class-taken",
+        "name: shop\nresources:\n  AuditEvent:\n    fields: {t: str}\n",
+        "resources.AuditEvent",
+        "resource name 'AuditEvent' is used by the generated code; rename it",
+        3,
+    ),
+    Bad(
         "keyword-field-name",
         _with_book("from: date\n"),
         "resources.Book.fields.from",
