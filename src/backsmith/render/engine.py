@@ -53,6 +53,7 @@ def environment() -> jinja2.Environment:
     env.globals["samples"] = samples
     env.globals["tg"] = testgen
     env.filters["literal"] = python.literal
+    env.filters["docstring"] = python.docstring_text
     env.filters["ondelete"] = python.ondelete
     env.filters["id_python"] = python.id_python
     env.filters["pascal"] = names.pascal

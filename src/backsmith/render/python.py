@@ -7,6 +7,7 @@ how each spec type becomes Pydantic, SQLAlchemy and Alembic code.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -244,11 +245,29 @@ def default_literal(field: Field) -> str:
         if field.kind == "float":
             return f"default={float(value)!r}"
         if field.kind in ("date", "datetime", "uuid"):
-            return f"default={literal(str(value))}"
+            return f"default={_typed_default(field.kind, value)}"
         return f"default={literal(value)}"
     if field.optional:
         return "default=None"
     return ""
+
+
+def docstring_text(text: str) -> str:
+    """Free text from the spec, safe inside a triple-quoted docstring: backslashes
+    doubled, and no quote that would close the docstring early."""
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return text[:-1] + '\\"' if text.endswith('"') else text
+
+
+def _typed_default(kind: str, value: Any) -> str:
+    """A date, datetime or UUID default as the object the field holds, not its text."""
+    if kind == "uuid":
+        return f"UUID({literal(str(value))})"
+    if kind == "date":
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        return f"date({day.year}, {day.month}, {day.day})"
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return f"dt.datetime.fromisoformat({literal(moment.astimezone(dt.UTC).isoformat())})"
 
 
 def create_field(field: Field, example: Any) -> str:

@@ -6,6 +6,7 @@ Kept out of the templates so that the templates read as the tests they produce.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,16 @@ def maker(resource: ResourceInfo) -> str:
     if is_role(create):
         return f'actors.with_role("{create}")'
     return "actors.alice"
+
+
+def target_owner(resource: ResourceInfo, field: Field) -> str:
+    """`, by=<actor>` when a test must create the row that `field` points at as the maker:
+    a resource that points at itself, rows of which only their owner may read. Other
+    targets are created by admin (the factories' default), whom `maker` accounts for."""
+    if field.target is resource and rule(resource, "read") == "owner":
+        owner = maker(resource)
+        return "" if owner == "actors.admin" else f", by={owner}"
+    return ""
 
 
 def passer(resource: ResourceInfo, operation: str) -> str:
@@ -224,7 +235,10 @@ def json_default(field: Field) -> Any:
         )
     if field.kind == "float":
         return float(value)
-    if field.kind in ("date", "datetime", "uuid"):
+    if field.kind == "datetime":
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if field.kind in ("date", "uuid"):
         return str(value)
     return value
 
