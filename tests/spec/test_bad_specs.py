@@ -142,6 +142,13 @@ BAD = [
         3,
     ),
     Bad(
+        "unique-enum",
+        _with_book("kind: {type: enum, values: [paper, ebook], unique: true}\n"),
+        "resources.Book.fields.kind.unique",
+        "a unique enum field allows at most 2 rows, one per value; drop unique",
+        5,
+    ),
+    Bad(
         "keyword-field-name",
         _with_book("from: date\n"),
         "resources.Book.fields.from",

@@ -55,6 +55,34 @@ def target_owner(resource: ResourceInfo, field: Field) -> str:
     return ""
 
 
+def factory_fills(resource: ResourceInfo, field: Field) -> bool:
+    """Whether `create_<resource>` fills a `many` field with a row it creates first.
+
+    Not when the target's own factory could lead back here (itself, or `Post.tags` with
+    `Tag.posts`): the two factories would call each other for ever. An empty list is
+    valid, and tests that need the link send one themselves."""
+    return field.kind == "many" and not _leads_to(field.points_at, resource)
+
+
+def _leads_to(start: ResourceInfo, goal: ResourceInfo) -> bool:
+    """Whether creating `start` may create `goal` first (through required refs and manys)."""
+    seen: set[str] = set()
+    pending = [start]
+    while pending:
+        current = pending.pop()
+        if current is goal:
+            return True
+        if current.name in seen:
+            continue
+        seen.add(current.name)
+        pending += [
+            field.points_at
+            for field in current.fields
+            if field.target is not None and (field.kind == "many" or not field.optional)
+        ]
+    return False
+
+
 def passer(resource: ResourceInfo, operation: str) -> str:
     """An actor who passes the operation's rule, on a row made by `maker`."""
     rule_name = rule(resource, operation)

@@ -334,6 +334,13 @@ class Checker:
                 "a unique bool field allows at most two rows (one true, one false); drop unique, "
                 "or list the field with another in unique_together",
             )
+        if spec.type == "enum" and spec.unique:
+            count = len(spec.values or [])
+            self.add(
+                (*path, "unique"),
+                f"a unique enum field allows at most {count} rows, one per value; drop unique, "
+                "or list the field with another in unique_together",
+            )
         if spec.read_only and spec.write_only:
             self.add(path, "a field cannot be both read_only and write_only")
         if spec.read_only and spec.immutable:
