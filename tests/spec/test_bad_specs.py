@@ -149,6 +149,15 @@ BAD = [
         5,
     ),
     Bad(
+        "empty-algorithm-list",
+        "name: shop\nauth:\n  kind: jwks\n  jwks_url: https://id.example.com/jwks\n"
+        "  issuer: https://id.example.com/\n  audience: shop\n  algorithms: []\n"
+        "resources:\n  Book:\n    fields: {t: str}\n",
+        "auth.algorithms",
+        "an empty list would accept no token; list at least one algorithm",
+        7,
+    ),
+    Bad(
         "keyword-field-name",
         _with_book("from: date\n"),
         "resources.Book.fields.from",

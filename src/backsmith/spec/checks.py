@@ -184,6 +184,12 @@ class Checker:
                     self.add(("auth",), f"auth.kind jwks needs '{key}'")
             if auth.jwks_url is not None and not re.match(r"^https?://\S+$", auth.jwks_url):
                 self.add(("auth", "jwks_url"), f"'{auth.jwks_url}' is not an http(s) URL")
+            if auth.algorithms == []:
+                self.add(
+                    ("auth", "algorithms"),
+                    "an empty list would accept no token; list at least one algorithm, "
+                    "or leave the key out for EdDSA, ES256 and RS256",
+                )
             for index, algorithm in enumerate(auth.algorithms or []):
                 if algorithm.upper().startswith("HS"):
                     self.add(
