@@ -464,6 +464,13 @@ class Filter:
     column: str
     operator: str  # "eq", "gte", "lte" or "has" (a many field contains the id)
 
+    @property
+    def bind_type(self) -> str:
+        """`, type_=Numeric()` for a decimal filter. Bound with the column's type, the
+        value is cast to NUMERIC(p, s), and PostgreSQL raises on one past that precision
+        (`?price__gte=1e20` was a 500) instead of comparing it."""
+        return ", type_=Numeric()" if self.annotation == "DecimalText" else ""
+
 
 _FILTER_TYPES = {
     "str": "Text",
