@@ -45,6 +45,29 @@ def maker(resource: ResourceInfo) -> str:
     return "actors.alice"
 
 
+def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
+    """(actor, `create_<resource>` keyword overrides) for a caller other than admin who
+    can create a row, to show that an owner-only list shows them their own rows only.
+
+    `maker` is admin when a parent is hidden by an owner rule; when every such parent is
+    a `many` field, another creator can still make a row by sending those lists empty.
+    None when a required ref hides its parent: then only admin can create rows."""
+    if maker(resource) != "actors.admin":
+        return maker(resource), ""
+    hidden = [
+        field
+        for field in resource.fields
+        if field.target is not None
+        and rule(field.points_at, "read") == "owner"
+        and (field.kind == "many" or not field.optional)
+    ]
+    if any(field.kind != "many" for field in hidden):
+        return None
+    create = rule(resource, "create")
+    actor = f'actors.with_role("{create}")' if is_role(create) else "actors.alice"
+    return actor, "".join(f", {field.wire}=[]" for field in hidden)
+
+
 def target_owner(resource: ResourceInfo, field: Field) -> str:
     """`, by=<actor>` when a test must create the row that `field` points at as the maker:
     a resource that points at itself, rows of which only their owner may read. Other
