@@ -31,18 +31,30 @@ def maker(resource: ResourceInfo) -> str:
     Admin when a required parent is hidden by an owner rule: the factories create
     parents as admin, and only admin could then point at them.
     """
-    if any(
-        field.target is not None
-        and field.target is not resource
-        and rule(field.target, "read") == "owner"
-        for field in resource.fields
-        if field.kind == "many" or (field.kind == "ref" and not field.optional)
-    ):
-        return "actors.admin"
     create = rule(resource, "create")
+    if _parents_hidden_from(resource, create if is_role(create) else "alice"):
+        return "actors.admin"
     if is_role(create):
         return f'actors.with_role("{create}")'
     return "actors.alice"
+
+
+def _parents_hidden_from(resource: ResourceInfo, caller: str) -> bool:
+    """Whether a parent every new row needs (a required ref, or a many the factories
+    fill) is hidden from `caller` when admin made it: by an owner rule, or by a read rule
+    the caller does not pass (`read: admin`)."""
+    return any(
+        field.target is not None
+        and field.target is not resource
+        and _hidden_from(field.points_at, caller)
+        for field in resource.fields
+        if field.kind == "many" or (field.kind == "ref" and not field.optional)
+    )
+
+
+def _hidden_from(target: ResourceInfo, caller: str) -> bool:
+    read = rule(target, "read")
+    return read == "owner" or not _passes(read, caller)
 
 
 def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
@@ -54,16 +66,17 @@ def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
     None when a required ref hides its parent: then only admin can create rows."""
     if maker(resource) != "actors.admin":
         return maker(resource), ""
+    create = rule(resource, "create")
+    creator = create if is_role(create) else "alice"
     hidden = [
         field
         for field in resource.fields
         if field.target is not None
-        and rule(field.points_at, "read") == "owner"
+        and _hidden_from(field.points_at, creator)
         and (field.kind == "many" or not field.optional)
     ]
     if any(field.kind != "many" for field in hidden):
         return None
-    create = rule(resource, "create")
     actor = f'actors.with_role("{create}")' if is_role(create) else "actors.alice"
     return actor, "".join(f", {field.wire}=[]" for field in hidden)
 
@@ -107,11 +120,14 @@ def _leads_to(start: ResourceInfo, goal: ResourceInfo) -> bool:
 
 
 def passer(resource: ResourceInfo, operation: str) -> str:
-    """An actor who passes the operation's rule, on a row made by `maker`."""
+    """An actor who passes the operation's rule, on a row made by `maker`, and who can
+    see that row (admin, when the rule's role does not pass the read rule)."""
     rule_name = rule(resource, operation)
     if rule_name == "owner":
         return maker(resource)
     if is_role(rule_name):
+        if operation in ("update", "delete") and not _passes(rule(resource, "read"), rule_name):
+            return "actors.admin"
         return f'actors.with_role("{rule_name}")'
     return maker(resource) if operation in ("update", "delete") else "actors.alice"
 
@@ -366,8 +382,8 @@ def expected_status(resource: ResourceInfo, operation: str, caller: str) -> int:
         return 401 if caller == "anonymous" else 403
     is_admin = caller == "admin"
     is_owner = caller == maker_name(resource)
-    if operation == "create" and not is_admin and maker(resource) == "actors.admin":
-        return 422  # parents hidden from everyone but admin by an owner rule
+    if operation == "create" and not is_admin and _parents_hidden_from(resource, caller):
+        return 422  # the body names parents, made by admin, that this caller cannot see
     if operation in ("read", "update", "delete"):
         read = rule(resource, "read")
         visible = _passes(read, caller) and (read != "owner" or is_owner or is_admin)
