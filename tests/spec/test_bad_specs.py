@@ -274,6 +274,13 @@ BAD = [
     ),
     Bad("tab-indent", "name: shop\nresources:\n\tBook:\n", "", "never tabs", 3),
     Bad(
+        "optional-shorthand-in-flow-mapping",
+        "name: shop\nresources:\n  Book:\n    fields: {title: str, pages: int?}\n",
+        "",
+        "inside { } quote a shorthand that ends in '?', e.g. rank: \"int?\"",
+        4,
+    ),
+    Bad(
         "enormous-length",
         _with_book("title: str(99999999999999999999)\n"),
         "resources.Book.fields.title",

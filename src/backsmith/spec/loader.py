@@ -342,6 +342,8 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         message += "; YAML indents with spaces, never tabs: replace the tabs with spaces"
     elif "mapping values are not allowed" in reason:
         message += "; check the indentation above, or quote a value that contains ': '"
+    elif "got '?'" in reason:
+        message += "; inside { } quote a shorthand that ends in '?', e.g. rank: \"int?\""
     if mark is None:
         return Problem("", message)
     return Problem("", message, mark.line + 1, mark.column + 1)
