@@ -266,8 +266,13 @@ def _typed_default(kind: str, value: Any) -> str:
     if kind == "date":
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         return f"date({day.year}, {day.month}, {day.day})"
+    return f"dt.datetime.fromisoformat({literal(utc_datetime(value).isoformat())})"
+
+
+def utc_datetime(value: Any) -> dt.datetime:
+    """A spec's datetime default (YAML may have parsed it already) in UTC, as served."""
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return f"dt.datetime.fromisoformat({literal(moment.astimezone(dt.UTC).isoformat())})"
+    return moment.astimezone(dt.UTC)
 
 
 def create_field(field: Field, example: Any) -> str:

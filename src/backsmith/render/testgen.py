@@ -6,12 +6,12 @@ Kept out of the templates so that the templates read as the tests they produce.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from backsmith.render import samples
+from backsmith.render.python import utc_datetime
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
@@ -28,28 +28,33 @@ def is_role(rule_name: str) -> bool:
 def maker(resource: ResourceInfo) -> str:
     """An expression for the actor who creates rows in tests (and so owns them).
 
-    Admin when a required parent is hidden by an owner rule: the factories create
-    parents as admin, and only admin could then point at them.
+    Admin when a parent every new row needs is hidden from the create rule's actor: the
+    factories create parents as admin, and only admin could then point at them.
     """
+    name, expression = _creator(resource)
+    return "actors.admin" if _hidden_parents(resource, name) else expression
+
+
+def _creator(resource: ResourceInfo) -> tuple[str, str]:
+    """The caller the create rule names, and the expression for it in a test."""
     create = rule(resource, "create")
-    if _parents_hidden_from(resource, create if is_role(create) else "alice"):
-        return "actors.admin"
     if is_role(create):
-        return f'actors.with_role("{create}")'
-    return "actors.alice"
+        return create, f'actors.with_role("{create}")'
+    return "alice", "actors.alice"
 
 
-def _parents_hidden_from(resource: ResourceInfo, caller: str) -> bool:
-    """Whether a parent every new row needs (a required ref, or a many the factories
-    fill) is hidden from `caller` when admin made it: by an owner rule, or by a read rule
-    the caller does not pass (`read: admin`)."""
-    return any(
-        field.target is not None
+def _hidden_parents(resource: ResourceInfo, caller: str) -> list[Field]:
+    """The fields naming a parent every new row needs (a required ref, or a many the
+    factories fill) that `caller` cannot see when admin made it: an owner rule, or a read
+    rule the caller does not pass (`read: admin`)."""
+    return [
+        field
+        for field in resource.fields
+        if (field.kind == "many" or (field.kind == "ref" and not field.optional))
+        and field.target is not None
         and field.target is not resource
         and _hidden_from(field.points_at, caller)
-        for field in resource.fields
-        if field.kind == "many" or (field.kind == "ref" and not field.optional)
-    )
+    ]
 
 
 def _hidden_from(target: ResourceInfo, caller: str) -> bool:
@@ -61,24 +66,14 @@ def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
     """(actor, `create_<resource>` keyword overrides) for a caller other than admin who
     can create a row, to show that an owner-only list shows them their own rows only.
 
-    `maker` is admin when a parent is hidden by an owner rule; when every such parent is
-    a `many` field, another creator can still make a row by sending those lists empty.
-    None when a required ref hides its parent: then only admin can create rows."""
-    if maker(resource) != "actors.admin":
-        return maker(resource), ""
-    create = rule(resource, "create")
-    creator = create if is_role(create) else "alice"
-    hidden = [
-        field
-        for field in resource.fields
-        if field.target is not None
-        and _hidden_from(field.points_at, creator)
-        and (field.kind == "many" or not field.optional)
-    ]
+    When `maker` is admin because of hidden `many` parents, the create rule's actor can
+    still make a row by sending those lists empty. None when a required ref hides its
+    parent: then only admin can create rows."""
+    name, expression = _creator(resource)
+    hidden = _hidden_parents(resource, name)
     if any(field.kind != "many" for field in hidden):
         return None
-    actor = f'actors.with_role("{create}")' if is_role(create) else "actors.alice"
-    return actor, "".join(f", {field.wire}=[]" for field in hidden)
+    return expression, "".join(f", {field.wire}=[]" for field in hidden)
 
 
 def target_owner(resource: ResourceInfo, field: Field) -> str:
@@ -303,8 +298,7 @@ def json_default(field: Field) -> Any:
     if field.kind == "float":
         return float(value)
     if field.kind == "datetime":
-        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-        return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return utc_datetime(value).isoformat().replace("+00:00", "Z")
     if field.kind in ("date", "uuid"):
         return str(value)
     return value
@@ -382,7 +376,7 @@ def expected_status(resource: ResourceInfo, operation: str, caller: str) -> int:
         return 401 if caller == "anonymous" else 403
     is_admin = caller == "admin"
     is_owner = caller == maker_name(resource)
-    if operation == "create" and not is_admin and _parents_hidden_from(resource, caller):
+    if operation == "create" and not is_admin and _hidden_parents(resource, caller):
         return 422  # the body names parents, made by admin, that this caller cannot see
     if operation in ("read", "update", "delete"):
         read = rule(resource, "read")
