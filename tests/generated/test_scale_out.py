@@ -180,10 +180,11 @@ def serve(notes_root: Path, database: str, tmp_path: Path) -> Iterator[Callable[
             lambda: server.messages().count("ready") == WORKERS,
             STARTUP_SECONDS,
         )
-        logged = sorted(
-            int(str(entry["pid"])) for entry in server.entries() if entry["message"] == "ready"
-        )
+        ready = [entry for entry in server.entries() if entry["message"] == "ready"]
+        logged = sorted(int(str(entry["pid"])) for entry in ready)
         assert server.workers() == logged, f"worker processes {server.workers()}, logged {logged}"
+        # `serve --workers` tells each worker how many share the database (pool sizing).
+        assert [entry["workers"] for entry in ready] == [WORKERS] * WORKERS
         return server
 
     try:
