@@ -42,9 +42,12 @@ _READ_TYPES = {
     "url": "str",
     "int": "int",
     "float": "float",
+    "date": "dt.date",
     "datetime": "dt.datetime",
     "json": "dict[str, Any]",
 }
+"""Response fields take what the database gave, so they carry none of the input types'
+checks: a Python validator there (IsoDate's) ran once per row of every page."""
 _MAPPED_TYPES = {
     "str": "str",
     "text": "str",
