@@ -44,6 +44,7 @@ _READ_TYPES = {
     "float": "float",
     "date": "dt.date",
     "datetime": "dt.datetime",
+    "uuid": "ServedUuid",
     "json": "dict[str, Any]",
 }
 """Response fields take what the database gave, so they carry none of the input types'
