@@ -1,6 +1,6 @@
 """Instructions per request, generated app against the baseline, counted by callgrind.
 
-    .venv/bin/python bench/instructions.py                     # read, list, create: ~6 minutes
+    .venv/bin/python bench/instructions.py                     # read, list, create: ~4 minutes
     .venv/bin/python bench/instructions.py --endpoints read --requests 500
     .venv/bin/python bench/instructions.py --project-dir /tmp/edited-taskboard
 
