@@ -63,9 +63,13 @@ def test_the_dependency_layer_holds_only_what_installing_dependencies_needs(
 ) -> None:
     project = generate_all([CASE], workspace)[CASE.key].require()
     steps = instructions(project / "Dockerfile")
-    first_run = next(index for index, step in enumerate(steps) if step.keyword == "RUN")
+    first_install = next(
+        index
+        for index, step in enumerate(steps)
+        if step.keyword == "RUN" and "pip install" in step.argument
+    )
     copied = [
-        shlex.split(step.argument)[:-1] for step in steps[:first_run] if step.keyword == "COPY"
+        shlex.split(step.argument)[:-1] for step in steps[:first_install] if step.keyword == "COPY"
     ]
     assert copied == [["pyproject.toml", "README.md"]]
     assert steps[0].keyword == "FROM" and steps[0].argument.startswith("python:3.11-slim")
