@@ -505,7 +505,11 @@ def filters(resource: ResourceInfo) -> list[Filter]:
 
 
 def _filters_for(resource: ResourceInfo, name: str) -> list[Filter]:
-    owner_type = "str" if resource.project.auth == "jwks" else "RowId"
+    # An outside issuer's subject is text, stored as VARCHAR(255); `Text` refuses the NUL
+    # that PostgreSQL would turn into a 500.
+    owner_type = (
+        "Annotated[Text, Field(max_length=255)]" if resource.project.auth == "jwks" else "RowId"
+    )
     implicit = {
         "id": ("id", "RowId", "id", False),
         "created_at": ("created_at", "UtcDatetime", "datetime", True),

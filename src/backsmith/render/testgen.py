@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backsmith.render import samples
-from backsmith.render.python import utc_datetime
+from backsmith.render.python import filters, utc_datetime
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
@@ -302,6 +302,15 @@ def json_default(field: Field) -> Any:
     if field.kind in ("date", "uuid"):
         return str(value)
     return value
+
+
+def text_query_parameters(resource: ResourceInfo) -> list[str]:
+    """The list's query parameters that take free text: each must refuse a NUL, which
+    PostgreSQL cannot compare (a 500 there, a silent miss on SQLite)."""
+    found = [
+        entry.parameter for entry in filters(resource) if re.search(r"\bText\b", entry.annotation)
+    ]
+    return [*found, "q"] if resource.spec.search else found
 
 
 def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
