@@ -346,6 +346,14 @@ BAD = [
         "its plural 'docs' is a name the generated project uses",
         3,
     ),
+    Bad(
+        # `\w` means ASCII in the generated schema (and in JSON Schema), not Unicode.
+        "example-outside-ascii-word-class",
+        _with_book("street: {type: str, pattern: '^[\\w ]+$', example: \"Rue de l'Église\"}\n"),
+        "resources.Book.fields.street.example",
+        "should match pattern '^[A-Za-z0-9_ ]+$'",
+        5,
+    ),
 ]
 CLI_CASES = ["misspelt-type", "unique-bool", "tab-indent", "resources-list", "json-input"]
 

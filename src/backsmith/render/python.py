@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from backsmith.spec import names
+from backsmith.spec.patterns import ascii_classes
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -113,39 +114,6 @@ def text_fields(resource: ResourceInfo) -> list[str]:
     return [
         field.wire for field in resource.fields if field.in_bodies and field.kind in ("str", "text")
     ]
-
-
-_ASCII_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_"}
-
-
-def ascii_classes(pattern: str) -> str:
-    r"""The pattern with `\d` and `\w` spelled as the ASCII sets JSON Schema means by them.
-
-    Pydantic's Rust regex engine reads `\d` as any Unicode digit (`١٢٣`), ECMA-262, which
-    the OpenAPI document follows, as 0-9 only; spelt out, server and document agree."""
-    out: list[str] = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            ascii_set = _ASCII_CLASSES.get(escaped.lower())
-            if ascii_set is None or (in_class and escaped.isupper()):
-                out.append(char + escaped)
-            elif in_class:
-                out.append(ascii_set)
-            else:
-                out.append(f"[{'^' if escaped.isupper() else ''}{ascii_set}]")
-            index += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
-        elif char == "]" and in_class:
-            in_class = False
-        out.append(char)
-        index += 1
-    return "".join(out)
 
 
 def whole_number_fields(resource: ResourceInfo) -> list[str]:
@@ -614,16 +582,24 @@ def route_statuses(resource: ResourceInfo, operation: str, extra: Iterable[int |
 
 
 def invalidated_namespaces(resource: ResourceInfo) -> tuple[str, ...]:
-    """Cached resources whose responses a write to `resource` can change: itself, and every
-    resource pointing at it (a delete cascades or nulls their refs; many lists shrink)."""
-    affected = [resource] if resource.cache else []
-    for other in resource.project.resources:
-        if (
-            other.cache
-            and other is not resource
-            and any(field.target is resource for field in other.fields)
-        ):
-            affected.append(other)
+    """Cached resources whose responses a write to `resource` can change: itself, the
+    resources whose rows a delete removes through `on_delete: cascade` (followed as far
+    as it goes), and every resource pointing at any of those (their refs are nulled or
+    their rows deleted, their many lists shrink)."""
+    deleted = [resource]
+    for current in deleted:  # grows while it is walked: the cascade's closure
+        for other in resource.project.resources:
+            if other not in deleted and any(
+                field.kind == "ref" and field.target is current and field.on_delete == "cascade"
+                for field in other.fields
+            ):
+                deleted.append(other)
+    affected = [
+        other
+        for other in resource.project.resources
+        if other.cache
+        and (other in deleted or any(field.target in deleted for field in other.fields))
+    ]
     return tuple(item.module for item in affected)
 
 

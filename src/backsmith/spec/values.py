@@ -20,6 +20,7 @@ from backsmith.spec import regex_samples
 from backsmith.spec.checks import KeyPath
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Spec
+from backsmith.spec.patterns import ascii_classes
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -28,7 +29,8 @@ def value_type(spec: FieldSpec) -> Any:
     """The Python type (with constraints) a value of this field must satisfy."""
     kind = spec.type
     if kind in ("str", "text"):
-        pattern = spec.pattern if kind == "str" else None
+        # As the generated schema spells it: `\w` and `\d` match ASCII only there.
+        pattern = ascii_classes(spec.pattern) if kind == "str" and spec.pattern else None
         default_length = 255 if kind == "str" else None
         return Annotated[
             str,

@@ -1,0 +1,52 @@
+"""What render/python.py derives for the generated code, checked on small specs."""
+
+from __future__ import annotations
+
+import pytest
+
+from backsmith import parse_spec
+from backsmith.render.python import invalidated_namespaces
+from backsmith.spec.resolved import resolve
+
+CASCADE_CHAIN = """
+name: atlas
+auth: {kind: none}
+resources:
+  Region: {fields: {name: str}}
+  Country:
+    fields: {name: str, region: {type: ref, to: Region, on_delete: cascade}}
+  City:
+    cache: 300
+    fields: {name: str, country: {type: ref, to: Country, on_delete: cascade}, tags: many(Tag)}
+  Tag: {fields: {label: str}}
+  Resident:
+    cache: 300
+    fields: {name: str, city: {type: ref, to: City, optional: true, on_delete: set_null}}
+  Visit:
+    cache: 60
+    fields: {note: str, country: {type: ref, to: Country, on_delete: restrict}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("resource", "namespaces"),
+    [
+        # Deleting a region deletes its countries and so their cities, which nulls
+        # residents' city; visits point at those countries (restrict refuses the delete
+        # while any exists, so dropping their cache is only cautious).
+        ("Region", ("cities", "residents", "visits")),
+        ("Country", ("cities", "residents", "visits")),
+        ("City", ("cities", "residents")),
+        ("Tag", ("cities",)),
+        ("Resident", ("residents",)),
+        ("Visit", ("visits",)),
+    ],
+)
+def test_a_write_drops_the_caches_its_cascades_reach(
+    resource: str, namespaces: tuple[str, ...]
+) -> None:
+    project = resolve(parse_spec(CASCADE_CHAIN))
+    found = invalidated_namespaces(
+        next(item for item in project.resources if item.name == resource)
+    )
+    assert found == namespaces
