@@ -347,6 +347,21 @@ BAD = [
         3,
     ),
     Bad(
+        "resource-named-like-an-import",
+        "name: shop\nresources:\n  Table:\n    fields: {seats: int}\n",
+        "resources.Table",
+        "resource name 'Table' is used by the generated code; rename it "
+        "(for example 'DiningTable')",
+        3,
+    ),
+    Bad(
+        "field-named-like-a-builtin",
+        _with_book("list: str\n"),
+        "resources.Book.fields.list",
+        "field name 'list' is reserved",
+        5,
+    ),
+    Bad(
         # `\w` means ASCII in the generated schema (and in JSON Schema), not Unicode.
         "example-outside-ascii-word-class",
         _with_book("street: {type: str, pattern: '^[\\w ]+$', example: \"Rue de l'Église\"}\n"),

@@ -102,6 +102,19 @@ RESERVED_FIELDS = frozenset(
         "update_forward_refs",
         "model_config",
         "model_fields",
+        # Names the generated model and schema classes use in their bodies, where a field
+        # of the same name would take their place: builtins and the helpers they call.
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dt",
+        "mapped_column",
+        "field_validator",
+        "storable_text",
+        "whole_numbers",
+        "enum_values",
     }
 )
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
@@ -114,8 +127,56 @@ RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
 # URL paths the generated app serves itself; a resource there would be shadowed.
 RESERVED_PATHS = frozenset({"docs", "redoc", "openapi"})
 # Class names the generated code defines beside resource classes.
-RESERVED_CLASSES = frozenset({"Base", "Page", "Settings", "AppError", "Principal", "AuditEvent"})
+RESERVED_CLASSES = frozenset(
+    {
+        "Base",
+        "Page",
+        "Settings",
+        "AppError",
+        "Principal",
+        "AuditEvent",
+        # Imported by the modules that also define or import a resource's model class.
+        "Any",
+        "BigInteger",
+        "Boolean",
+        "Collection",
+        "Column",
+        "ColumnElement",
+        "Conflict",
+        "Connection",
+        "Date",
+        "Decimal",
+        "Double",
+        "Enum",
+        "Executable",
+        "ForeignKey",
+        "IntegrityViolation",
+        "Integer",
+        "Mapped",
+        "Mapping",
+        "Numeric",
+        "Row",
+        "RowId",
+        "Sequence",
+        "String",
+        "Table",
+        "Text",
+        "TypeAdapter",
+        "UniqueConstraint",
+        "UtcDateTime",
+        "Uuid",
+    }
+)
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
+_CLASS_SUGGESTIONS = {
+    "Collection": "Gallery",
+    "Connection": "Contact",
+    "Date": "Meeting",
+    "Row": "Line",
+    "Sequence": "Series",
+    "Table": "DiningTable",
+    "Text": "Document",
+}
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
 
@@ -243,7 +304,9 @@ class Checker:
                 if name == "User"
                 else ""
             )
-            self.add(path, f"resource name '{name}' is used by the generated code{hint}; rename it")
+            if not hint and name in _CLASS_SUGGESTIONS:
+                hint = f" (for example '{_CLASS_SUGGESTIONS[name]}')"
+            self.add(path, f"resource name '{name}' is used by the generated code; rename it{hint}")
         elif local and table in LOCAL_AUTH_TABLES:
             self.add(
                 path, f"its plural '{table}' is used by auth.kind local; set 'plural:' to another"
