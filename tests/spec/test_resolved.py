@@ -40,3 +40,17 @@ def test_only_a_create_with_nothing_to_check_or_link_is_one_statement(
     project = resolve(parse_spec(SPEC))
 
     assert project.resource(resource).creates_in_one_statement is one_statement
+
+
+@pytest.mark.parametrize(
+    ("version", "package_version"),
+    [("1.2.3", "1.2.3"), ("2.0rc1", "2.0rc1"), ("1.0-beta", "1.0b0"), ("2026 beta", "0.1.0")],
+)
+def test_the_package_version_is_one_pip_accepts(version: str, package_version: str) -> None:
+    """The spec's version names the API (OpenAPI shows it as written); pyproject.toml
+    takes it only where PEP 440 does, so that the project always installs."""
+    project = resolve(
+        parse_spec(SPEC.replace("name: shop\n", f"name: shop\nversion: '{version}'\n"))
+    )
+    assert project.spec.version == version
+    assert project.package_version == package_version

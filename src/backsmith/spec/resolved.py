@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
+
 from backsmith.spec import names
 from backsmith.spec.checks import enum_member_name
 from backsmith.spec.field import FieldSpec
@@ -238,6 +240,17 @@ class ProjectInfo:
     @property
     def title(self) -> str:
         return self.spec.title or names.title(self.spec.name)
+
+    @property
+    def package_version(self) -> str:
+        """The spec's version where Python packaging accepts it (PEP 440), else 0.1.0.
+
+        `version` is the API's, shown in the OpenAPI document as written ("2026 beta" is
+        fine there); pyproject.toml needs one that pip can install."""
+        try:
+            return str(Version(self.spec.version))
+        except InvalidVersion:
+            return "0.1.0"
 
     @property
     def auth(self) -> str:
