@@ -54,3 +54,17 @@ def test_the_package_version_is_one_pip_accepts(version: str, package_version: s
     )
     assert project.spec.version == version
     assert project.package_version == package_version
+
+
+@pytest.mark.parametrize(
+    ("field", "other_side"),
+    [("friends", "friend_id"), ("peers", "peers_id"), ("peer", "linked_peer_id")],
+)
+def test_a_resource_linked_to_itself_gets_two_link_columns(field: str, other_side: str) -> None:
+    spec = (
+        "name: net\nauth: {kind: none}\nresources:\n  Peer:\n"
+        f"    fields: {{name: str, {field}: many(Peer)}}\n"
+    )
+    peer = resolve(parse_spec(spec)).resources[0]
+    link = peer.manys[0].link
+    assert (link.left_column, link.right_column) == ("peer_id", other_side)

@@ -332,10 +332,12 @@ def resolve(spec: Spec) -> ProjectInfo:
 def _link_table(resource: ResourceInfo, item: Field) -> LinkTable:
     left = f"{resource.snake}_id"
     right = f"{item.points_at.snake}_id"
-    if right == left:
+    if right == left:  # a resource linked to itself: name the other side after the field
         right = f"{names.singular(item.name)}_id"
-        if right == left:
+        if right == left:  # and the field after the resource (Peer.peers)
             right = f"{item.name}_id"
+        if right == left:  # (Peer.peer)
+            right = f"linked_{right}"
     return LinkTable(table=f"{resource.table}_{item.name}", left_column=left, right_column=right)
 
 
