@@ -347,6 +347,13 @@ BAD = [
         3,
     ),
     Bad(
+        "enum-value-twice",
+        _with_book("size: enum(S, M, S)\n"),
+        "resources.Book.fields.size.values[2]",
+        "'S' is listed twice; drop one",
+        5,
+    ),
+    Bad(
         "resource-named-like-an-import",
         "name: shop\nresources:\n  Table:\n    fields: {seats: int}\n",
         "resources.Table",

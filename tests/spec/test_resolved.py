@@ -68,3 +68,18 @@ def test_a_resource_linked_to_itself_gets_two_link_columns(field: str, other_sid
     peer = resolve(parse_spec(spec)).resources[0]
     link = peer.manys[0].link
     assert (link.left_column, link.right_column) == ("peer_id", other_side)
+
+
+def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_members() -> None:
+    spec = (
+        "name: shop\nauth: {kind: none}\nresources:\n  Shirt:\n"
+        "    fields: {size: 'enum(S, s, in-progress, in_progress, in progress)'}\n"
+    )
+    size = resolve(parse_spec(spec)).resources[0].fields[0]
+    assert size.enum_members == [
+        ("S", "S"),
+        ("S_2", "s"),
+        ("IN_PROGRESS", "in-progress"),
+        ("IN_PROGRESS_2", "in_progress"),
+        ("IN_PROGRESS_3", "in progress"),
+    ]

@@ -475,17 +475,13 @@ class Checker:
             self._check_enum_values(path, spec.values)
 
     def _check_enum_values(self, path: KeyPath, values: list[str]) -> None:
-        members: dict[str, str] = {}
+        seen: set[str] = set()
         for index, value in enumerate(values):
-            member = enum_member_name(value)
             if not value.strip():
                 self.add((*path, "values", index), "enum values must not be empty")
-            elif member in members:
-                self.add(
-                    (*path, "values", index),
-                    f"'{value}' clashes with '{members[member]}'; enum values must differ",
-                )
-            members[member] = value
+            elif value in seen:
+                self.add((*path, "values", index), f"'{value}' is listed twice; drop one")
+            seen.add(value)
 
     def _check_access(self, resource_name: str, resource: Resource) -> None:
         path: KeyPath = ("resources", resource_name, "access")
@@ -639,6 +635,23 @@ def _suggest_snake(name: str) -> str:
     if not cleaned or cleaned[0].isdigit():
         cleaned = "x_" + cleaned
     return re.sub(r"_+", "_", cleaned)
+
+
+def enum_members(values: list[str]) -> list[tuple[str, str]]:
+    """(Python member name, value) for each enum value, the names made unique: values
+    that differ only in case or punctuation (`S` and `s`, `a-b` and `a_b`) are distinct
+    values and get `S` and `S_2`."""
+    taken: set[str] = set()
+    members: list[tuple[str, str]] = []
+    for value in values:
+        base = member = enum_member_name(value)
+        suffix = 2
+        while member in taken:
+            member = f"{base}_{suffix}"
+            suffix += 1
+        taken.add(member)
+        members.append((member, value))
+    return members
 
 
 def enum_member_name(value: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from backsmith.spec import names
-from backsmith.spec.checks import enum_member_name
+from backsmith.spec.checks import enum_members
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
 
@@ -87,7 +87,7 @@ class Field:
 
     @property
     def enum_members(self) -> list[tuple[str, str]]:
-        return [(enum_member_name(value), value) for value in self.spec.values or []]
+        return enum_members(self.spec.values or [])
 
     @property
     def enum_class(self) -> str:
