@@ -161,6 +161,16 @@ class TestNew:
         assert "--force" in result.stderr
         assert [path.name for path in target.iterdir()] == ["mine.txt"]
 
+    def test_a_file_in_the_way_is_a_project_error(self, spec: Path, tmp_path: Path) -> None:
+        (tmp_path / "afile").write_text("keep me")
+
+        result = _run("new", str(spec), "-o", str(tmp_path / "afile" / "out"))
+
+        assert result.exit_code == 3
+        assert "is a file" in result.stderr
+        assert "internal error" not in result.stderr
+        assert (tmp_path / "afile").read_text() == "keep me"
+
     @pytest.mark.usefixtures("tiny_render")
     def test_force_writes_into_a_folder_that_is_not_empty(self, spec: Path, tmp_path: Path) -> None:
         target = tmp_path / "out"

@@ -60,6 +60,11 @@ def prepare_target(target: Path, *, force: bool) -> None:
         raise ProjectError(
             f"{target} is not empty; choose another folder with -o, or --force to write into it"
         )
+    blocking = next((parent for parent in target.parents if parent.is_file()), None)
+    if blocking is not None:
+        raise ProjectError(
+            f"{blocking} is a file, so {target} cannot be made; choose another folder with -o"
+        )
 
 
 def write_tree(tree: FileTree, target: Path, *, force: bool = False) -> list[str]:
