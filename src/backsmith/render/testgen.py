@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from backsmith.render import samples
@@ -133,6 +134,64 @@ def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
         field.column for field in resource.fields if field.in_bodies and field.kind != "many"
     }
     return all(column in writable or column == "owner_id" for column in columns)
+
+
+def clash_members(resource: ResourceInfo, columns: tuple[str, ...]) -> list[Field]:
+    """The fields of a unique constraint that a body carries (every column but `owner_id`).
+
+    A test of the constraint sends each of them a value of its own choosing, read from
+    the body it sent (a `write_only` member is never served back) and never null (an
+    optional ref the factories leave out would be null, and NULLs never collide)."""
+    return [field for field in resource.fields if field.column in columns and field.in_bodies]
+
+
+def clasher(resource: ResourceInfo, columns: tuple[str, ...]) -> str:
+    """Who creates the two clashing rows: the maker, or admin when a ref in the
+    constraint points at a parent (made by admin) that the maker cannot see."""
+    name = maker_name(resource)
+    hidden = [
+        field
+        for field in clash_members(resource, columns)
+        if field.kind == "ref"
+        and field.target is not resource
+        and _hidden_from(field.points_at, name)
+    ]
+    return "actors.admin" if hidden else maker(resource)
+
+
+def sorts_unserved(resource: ResourceInfo) -> bool:
+    """Whether a `sort` key is a `write_only` field: its order is checked against the
+    values sent, since responses never carry them."""
+    implicit = ("id", "created_at", "updated_at", "owner")
+    return any(
+        not resource.declared(name).in_responses
+        for name in resource.query_names("sort")
+        if name not in implicit
+    )
+
+
+def one_value(field: Field | None) -> bool:
+    """Whether every valid value of the field is the same one (`int` with `ge == le`,
+    an enum of one value): then two rows can never differ in it."""
+    if field is None or field.kind in ("ref", "many"):
+        return False
+    return len({repr(value) for value in samples.values(field)}) == 1
+
+
+def values_beside(field: Field) -> tuple[Any, Any]:
+    """(below, above): values a filter on a one-valued field takes and no row holds;
+    None where the filter's type has no such value (an enum, the 32-bit edge)."""
+    value = samples.values(field)[0]
+    if field.kind == "int":
+        below, above = value - 1, value + 1
+        return (below if below >= -(2**31) else None, above if above < 2**31 else None)
+    if field.kind == "float":
+        return value - 1.0, value + 1.0
+    if field.kind == "decimal":
+        return str(Decimal(value) - 1), str(Decimal(value) + 1)
+    if field.kind in ("str", "text", "email", "url"):
+        return None, ("x" if value != "x" else "y")
+    return None, None
 
 
 def other_creator(resource: ResourceInfo) -> str | None:
@@ -288,8 +347,6 @@ def json_default(field: Field) -> Any:
     value = field.spec.default
     if field.kind == "decimal":
         quantum = "0." + "0" * field.decimal_places if field.decimal_places else "0"
-        from decimal import Decimal
-
         return (
             str(Decimal(str(value)).quantize(Decimal(quantum)))
             if field.decimal_places
