@@ -347,6 +347,13 @@ BAD = [
         3,
     ),
     Bad(
+        "plural-of-the-tests-support-package",
+        "name: shop\nresources:\n  Aid:\n    plural: support\n    fields: {t: str}\n",
+        "resources.Aid",
+        "its plural 'support' is a name the generated project uses",
+        3,
+    ),
+    Bad(
         "enum-value-twice",
         _with_book("size: enum(S, M, S)\n"),
         "resources.Book.fields.size.values[2]",

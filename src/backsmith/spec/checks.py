@@ -118,9 +118,13 @@ RESERVED_FIELDS = frozenset(
     }
 )
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
-# Module names inside the generated package that a resource's folder must not take.
+# Module names inside the generated package, or beside a resource's test folder in
+# tests/, that a resource's folders must not take.
 RESERVED_MODULES = frozenset(
-    {"api", "audit", "auth", "core", "config", "db", "errors", "main", "health", "seed", "tests"}
+    {
+        *("api", "audit", "auth", "core", "config", "db", "errors", "main", "health", "seed"),
+        *("tests", "security", "support"),
+    }
 )
 # Tables every generated project has, whatever its auth.
 RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
