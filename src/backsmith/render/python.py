@@ -448,6 +448,11 @@ class Filter:
         (`?price__gte=1e20` was a 500) instead of comparing it."""
         return ", type_=Numeric()" if self.annotation == "DecimalText" else ""
 
+    @property
+    def takes_text(self) -> bool:
+        """Whether the value is free text (`Text`, bounded or not), which must refuse a NUL."""
+        return self.annotation == "Text" or self.annotation.startswith("Annotated[Text,")
+
 
 _FILTER_TYPES = {
     "str": "Text",
@@ -473,11 +478,8 @@ def filters(resource: ResourceInfo) -> list[Filter]:
 
 
 def _filters_for(resource: ResourceInfo, name: str) -> list[Filter]:
-    # An outside issuer's subject is text, stored as VARCHAR(255); `Text` refuses the NUL
-    # that PostgreSQL would turn into a 500.
-    owner_type = (
-        "Annotated[Text, Field(max_length=255)]" if resource.project.auth == "jwks" else "RowId"
-    )
+    # An outside issuer's subject is text, stored as VARCHAR(255).
+    owner_type = _bounded_text(255) if resource.project.auth == "jwks" else "RowId"
     implicit = {
         "id": ("id", "RowId", "id", False),
         "created_at": ("created_at", "UtcDatetime", "datetime", True),
@@ -507,8 +509,12 @@ def _filters_for(resource: ResourceInfo, name: str) -> list[Filter]:
         return [Filter(field.wire, field.enum_class, f"{label} this value.", field.column, "eq")]
     annotation = _FILTER_TYPES[field.kind]
     if annotation == "Text" and field.max_length:
-        annotation = f"Annotated[Text, Field(max_length={field.max_length})]"
+        annotation = _bounded_text(field.max_length)
     return _with_ranges(field.wire, annotation, field.ordered, label)
+
+
+def _bounded_text(max_length: int) -> str:
+    return f"Annotated[Text, Field(max_length={max_length})]"
 
 
 def _with_ranges(wire: str, annotation: str, ordered: bool, label: str) -> list[Filter]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from backsmith.render import samples
-from backsmith.render.python import filters, utc_datetime
+from backsmith.render.python import INT32_MAX, INT32_MIN, filters, utc_datetime
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
@@ -184,7 +184,7 @@ def values_beside(field: Field) -> tuple[Any, Any]:
     value = samples.values(field)[0]
     if field.kind == "int":
         below, above = value - 1, value + 1
-        return (below if below >= -(2**31) else None, above if above < 2**31 else None)
+        return (below if below >= INT32_MIN else None, above if above <= INT32_MAX else None)
     if field.kind == "float":
         return value - 1.0, value + 1.0
     if field.kind == "decimal":
@@ -364,9 +364,7 @@ def json_default(field: Field) -> Any:
 def text_query_parameters(resource: ResourceInfo) -> list[str]:
     """The list's query parameters that take free text: each must refuse a NUL, which
     PostgreSQL cannot compare (a 500 there, a silent miss on SQLite)."""
-    found = [
-        entry.parameter for entry in filters(resource) if re.search(r"\bText\b", entry.annotation)
-    ]
+    found = [entry.parameter for entry in filters(resource) if entry.takes_text]
     return [*found, "q"] if resource.spec.search else found
 
 

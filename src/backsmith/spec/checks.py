@@ -171,7 +171,7 @@ RESERVED_CLASSES = frozenset(
         "Uuid",
     }
 )
-LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
+# Other names for the likeliest of them, offered when one is refused.
 _CLASS_SUGGESTIONS = {
     "Collection": "Gallery",
     "Connection": "Contact",
@@ -181,6 +181,7 @@ _CLASS_SUGGESTIONS = {
     "Table": "DiningTable",
     "Text": "Document",
 }
+LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
 

@@ -331,13 +331,10 @@ def resolve(spec: Spec) -> ProjectInfo:
 
 def _link_table(resource: ResourceInfo, item: Field) -> LinkTable:
     left = f"{resource.snake}_id"
-    right = f"{item.points_at.snake}_id"
-    if right == left:  # a resource linked to itself: name the other side after the field
-        right = f"{names.singular(item.name)}_id"
-        if right == left:  # and the field after the resource (Peer.peers)
-            right = f"{item.name}_id"
-        if right == left:  # (Peer.peer)
-            right = f"linked_{right}"
+    # The other side after its resource; linked to itself, after the field (Peer.friends,
+    # Peer.peers), and when the field is named after the resource too (Peer.peer), apart.
+    candidates = (item.points_at.snake, names.singular(item.name), item.name, f"linked_{left[:-3]}")
+    right = next(f"{name}_id" for name in candidates if f"{name}_id" != left)
     return LinkTable(table=f"{resource.table}_{item.name}", left_column=left, right_column=right)
 
 
