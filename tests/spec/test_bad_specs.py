@@ -362,10 +362,18 @@ BAD = [
     ),
     Bad(
         "resource-named-like-an-import",
-        "name: shop\nresources:\n  Table:\n    fields: {seats: int}\n",
+        "name: shop\nresources:\n  Page:\n    fields: {title: str}\n",
+        "resources.Page",
+        "resource name 'Page' is used by the generated code; rename it (for example 'WebPage')",
+        3,
+    ),
+    Bad(
+        "model-class-taken",
+        "name: shop\nresources:\n  Table:\n    fields: {seats: int}\n"
+        "  TableModel:\n    fields: {seats: int}\n",
         "resources.Table",
-        "resource name 'Table' is used by the generated code; rename it "
-        "(for example 'DiningTable')",
+        "its model class is called 'TableModel' (the generated code imports 'Table'), "
+        "which is also a resource; rename one of them",
         3,
     ),
     Bad(

@@ -83,3 +83,18 @@ def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_member
         ("IN_PROGRESS_2", "in_progress"),
         ("IN_PROGRESS_3", "in progress"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "attribute"),
+    [("metadata", "metadata_"), ("registry", "registry_"), ("label", "label"), ("meta", "meta")],
+)
+def test_a_column_named_like_a_declarative_attribute_gets_another_attribute(
+    field: str, attribute: str
+) -> None:
+    """SQLAlchemy's declarative classes keep `metadata` and `registry` for themselves;
+    the column keeps its name, the model's attribute takes a trailing underscore."""
+    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  Form:\n    fields: {{{field}: str}}\n"
+    declared = resolve(parse_spec(spec)).resources[0].fields[0]
+
+    assert (declared.column, declared.attribute) == (field, attribute)

@@ -346,6 +346,8 @@ def column_type(field: Field) -> str:
 def mapped_column(field: Field, *, indexed: bool = False) -> str:
     """`mapped_column(...)` for a non-ref field; `indexed` when lists filter or sort by it."""
     arguments = [column_type(field)]
+    if field.attribute != field.column:
+        arguments.insert(0, literal(field.column))
     if field.spec.unique:
         arguments.append("unique=True")
     elif field.spec.index or (indexed and field.kind not in ("text", "json")):
@@ -420,6 +422,21 @@ def wire_name(resource: ResourceInfo, name: str) -> str:
 
 def column_name(resource: ResourceInfo, name: str) -> str:
     return wire_name(resource, name)
+
+
+def attribute_name(resource: ResourceInfo, name: str) -> str:
+    """The model's attribute for field `name`, implicit fields (`owner`) included."""
+    field = resource.field(name)
+    return field.attribute if field is not None else column_name(resource, name)
+
+
+def selected(resource: ResourceInfo, field: Field) -> str:
+    """The model attribute a query selects for `field`, labelled with the column's name
+    where the attribute's differs, so that rows carry the same keys on every database."""
+    expression = f"{resource.model}.{field.attribute}"
+    if field.attribute != field.column:
+        expression += f".label({literal(field.column)})"
+    return expression
 
 
 def ondelete(action: str) -> str:
@@ -540,8 +557,8 @@ def unique_constraints(resource: ResourceInfo) -> list[tuple[str, tuple[str, ...
 def default_order(resource: ResourceInfo) -> str:
     """The order of a list with no `sort`: insertion order, with the id breaking ties."""
     if resource.project.id_kind == "int":
-        return f"{resource.name}.id"
-    return f"{resource.name}.created_at, {resource.name}.id"
+        return f"{resource.model}.id"
+    return f"{resource.model}.created_at, {resource.model}.id"
 
 
 def restricting_label(resource: ResourceInfo) -> str:

@@ -85,8 +85,6 @@ RESERVED_FIELDS = frozenset(
         "deleted_at",
         "owner",
         "owner_id",
-        "metadata",
-        "registry",
         "copy",
         "dict",
         "json",
@@ -94,7 +92,6 @@ RESERVED_FIELDS = frozenset(
         "schema_json",
         "construct",
         "validate",
-        "fields",
         "parse_obj",
         "parse_raw",
         "parse_file",
@@ -130,17 +127,21 @@ RESERVED_MODULES = frozenset(
 RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
 # URL paths the generated app serves itself; a resource there would be shadowed.
 RESERVED_PATHS = frozenset({"docs", "redoc", "openapi"})
-# Class names the generated code defines beside resource classes.
-RESERVED_CLASSES = frozenset(
+# Class names the generated code defines beside resource classes, where a resource's own
+# classes would take their place: `PageQuery` (the base of every `<Name>Query`) and the
+# audit log's model.
+RESERVED_CLASSES = frozenset({"Page", "AuditEvent"})
+# Names imported or defined by the modules that define or import a resource's model
+# class. A resource with one of these names is still accepted: its SQLAlchemy class is
+# called `<Name>Model` instead (the model class never appears in the API).
+MODEL_MODULE_NAMES = frozenset(
     {
         "Base",
-        "Page",
         "Settings",
         "AppError",
         "Principal",
-        "AuditEvent",
-        # Imported by the modules that also define or import a resource's model class.
         "Any",
+        "BaseModel",
         "BigInteger",
         "Boolean",
         "Collection",
@@ -156,9 +157,11 @@ RESERVED_CLASSES = frozenset(
         "ForeignKey",
         "IntegrityViolation",
         "Integer",
+        "JSON",
         "Mapped",
         "Mapping",
         "Numeric",
+        "Page",
         "Row",
         "RowId",
         "Sequence",
@@ -171,16 +174,20 @@ RESERVED_CLASSES = frozenset(
         "Uuid",
     }
 )
+
+
+def model_class(resource_name: str) -> str:
+    """A resource's SQLAlchemy class: its own name unless the model's modules import
+    that name; then `<Name>Model` (or `<Name>Record` for `Base`, whose `BaseModel` is
+    pydantic's)."""
+    if resource_name not in MODEL_MODULE_NAMES:
+        return resource_name
+    renamed = f"{resource_name}Model"
+    return renamed if renamed not in MODEL_MODULE_NAMES else f"{resource_name}Record"
+
+
 # Other names for the likeliest of them, offered when one is refused.
-_CLASS_SUGGESTIONS = {
-    "Collection": "Gallery",
-    "Connection": "Contact",
-    "Date": "Meeting",
-    "Row": "Line",
-    "Sequence": "Series",
-    "Table": "DiningTable",
-    "Text": "Document",
-}
+_CLASS_SUGGESTIONS = {"Page": "WebPage"}
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
@@ -338,6 +345,12 @@ class Checker:
             self.add(
                 path,
                 f"its plural '{table}' is also {tables[table]}'s; set 'plural:' on one of them",
+            )
+        elif model_class(name) != name and model_class(name) in self.spec.resources:
+            self.add(
+                path,
+                f"its model class is called '{model_class(name)}' (the generated code imports "
+                f"'{name}'), which is also a resource; rename one of them",
             )
         tables[table] = name
         if resource.owned and not auth_on:

@@ -14,11 +14,13 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 
 from backsmith.spec import names
-from backsmith.spec.checks import enum_members
+from backsmith.spec.checks import enum_members, model_class
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
 
 ORDERED_TYPES = frozenset({"int", "float", "decimal", "date", "datetime"})
+DECLARATIVE_NAMES = frozenset({"metadata", "registry", "type_annotation_map"})
+"""Attributes of a SQLAlchemy declarative class that a column's attribute must not take."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class Field:
     @property
     def column(self) -> str:
         return self.wire
+
+    @property
+    def attribute(self) -> str:
+        """The model's attribute for the column: `metadata_` for a column `metadata`, a name
+        SQLAlchemy's declarative classes keep for themselves."""
+        return f"{self.column}_" if self.column in DECLARATIVE_NAMES else self.column
 
     @property
     def optional(self) -> bool:
@@ -143,6 +151,18 @@ class ResourceInfo:
     @property
     def plural(self) -> str:
         return self.spec.plural or names.plural(self.snake)
+
+    @property
+    def model(self) -> str:
+        """The SQLAlchemy class: the resource's name, or `<Name>Model` where that name is
+        one the model's modules import (`Table`, `Row`, `Connection`...)."""
+        return model_class(self.name)
+
+    @property
+    def path_id(self) -> str:
+        """The router's type for the `{id}` in its paths: `BookId`, but `RowIdPath` for
+        `Row`, whose `RowId` is the id type the router imports."""
+        return "RowIdPath" if self.name == "Row" else f"{self.name}Id"
 
     @property
     def table(self) -> str:
