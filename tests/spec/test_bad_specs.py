@@ -158,11 +158,10 @@ BAD = [
         7,
     ),
     Bad(
-        "keyword-field-name",
-        _with_book("from: date\n"),
-        "resources.Book.fields.from",
-        "field name 'from' is a Python keyword and cannot name an attribute; rename it,"
-        " e.g. 'from_value'",
+        "field-in-pydantics-namespace",
+        _with_book("model_dump_format: str\n"),
+        "resources.Book.fields.model_dump_format",
+        "field name 'model_dump_format' is reserved; rename it",
         5,
     ),
     Bad(
@@ -377,10 +376,10 @@ BAD = [
         3,
     ),
     Bad(
-        "field-named-like-a-builtin",
-        _with_book("list: str\n"),
-        "resources.Book.fields.list",
-        "field name 'list' is reserved",
+        "field-named-like-soft-delete",
+        _with_book("deleted_at: datetime?\n"),
+        "resources.Book.fields.deleted_at",
+        "field name 'deleted_at' is reserved",
         5,
     ),
     Bad(

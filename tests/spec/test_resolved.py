@@ -67,6 +67,7 @@ def test_a_resource_linked_to_itself_gets_two_link_columns(field: str, other_sid
     )
     peer = resolve(parse_spec(spec)).resources[0]
     link = peer.manys[0].link
+    assert link is not None
     assert (link.left_column, link.right_column) == ("peer_id", other_side)
 
 
@@ -87,14 +88,26 @@ def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_member
 
 @pytest.mark.parametrize(
     ("field", "attribute"),
-    [("metadata", "metadata_"), ("registry", "registry_"), ("label", "label"), ("meta", "meta")],
+    [
+        ("metadata", "metadata_"),
+        ("registry", "registry_"),
+        ("from", "from_"),
+        ("class", "class_"),
+        ("json", "json_"),
+        ("register", "register_"),
+        ("list", "list_"),
+        ("label", "label"),
+        ("model_year", "model_year"),
+    ],
 )
-def test_a_column_named_like_a_declarative_attribute_gets_another_attribute(
+def test_a_field_named_like_a_keyword_or_a_kept_attribute_gets_another_attribute(
     field: str, attribute: str
 ) -> None:
-    """SQLAlchemy's declarative classes keep `metadata` and `registry` for themselves;
-    the column keeps its name, the model's attribute takes a trailing underscore."""
+    """Keywords, and names SQLAlchemy's declarative classes, pydantic's BaseModel or the
+    class bodies keep, cannot be attributes; the wire and the column keep the name
+    (ADR 21)."""
     spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  Form:\n    fields: {{{field}: str}}\n"
     declared = resolve(parse_spec(spec)).resources[0].fields[0]
 
-    assert (declared.column, declared.attribute) == (field, attribute)
+    assert (declared.wire, declared.column, declared.attribute) == (field, field, attribute)
+    assert declared.aliased is (attribute != field)

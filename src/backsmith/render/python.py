@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import keyword
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +17,7 @@ from typing import Any
 
 from backsmith.spec import names
 from backsmith.spec.patterns import ascii_classes
-from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
+from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, python_name
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
@@ -112,7 +113,9 @@ def parent_id_parameter(resource: ResourceInfo, ref: Field) -> str:
 def text_fields(resource: ResourceInfo) -> list[str]:
     """The body keys that hold text: the ones a body schema checks with `storable_text`."""
     return [
-        field.wire for field in resource.fields if field.in_bodies and field.kind in ("str", "text")
+        field.attribute
+        for field in resource.fields
+        if field.in_bodies and field.kind in ("str", "text")
     ]
 
 
@@ -121,7 +124,7 @@ def whole_number_fields(resource: ResourceInfo) -> list[str]:
     body schema reads 5.0 in as 5 (core/types.py `whole_numbers`)."""
     integer_ids = resource.project.id_kind == "int"
     return [
-        field.wire
+        field.attribute
         for field in resource.fields
         if field.in_bodies
         and (field.kind == "int" or (integer_ids and field.kind in ("ref", "many")))
@@ -253,9 +256,10 @@ def create_field(field: Field, example: Any) -> str:
         default_literal(field),
         *constraint_arguments(field),
         *documentation_arguments(field, example),
+        alias_argument(field.wire),
     ]
     arguments = [argument for argument in arguments if argument]
-    return f"{field.wire}: {schema_type(field)} = Field({', '.join(arguments)})"
+    return f"{field.attribute}: {schema_type(field)} = Field({', '.join(arguments)})"
 
 
 def update_field(field: Field, example: Any) -> str:
@@ -271,7 +275,9 @@ def update_field(field: Field, example: Any) -> str:
     if field.optional and field.kind != "many":
         annotation += " | None"
     arguments = ["default=MISSING", *documentation_arguments(field, example)]
-    return f"{field.wire}: {annotation} | MISSING = Field({', '.join(arguments)})"
+    if field.attribute != field.wire:
+        arguments.append(alias_argument(field.wire))
+    return f"{field.attribute}: {annotation} | MISSING = Field({', '.join(arguments)})"
 
 
 def read_field(field: Field, example: Any) -> str:
@@ -279,16 +285,25 @@ def read_field(field: Field, example: Any) -> str:
     extra = _format_hint(field)
     if extra:
         arguments.append(extra)
+    if field.attribute != field.wire:
+        arguments.append(alias_argument(field.wire))
     annotation = schema_type(field, read=True)
-    if field.kind == "many":
-        return (
-            f"{field.wire}: {annotation} = Field({', '.join(arguments)})"
-            if arguments
-            else f"{field.wire}: {annotation}"
-        )
     if arguments:
-        return f"{field.wire}: {annotation} = Field({', '.join(arguments)})"
-    return f"{field.wire}: {annotation}"
+        return f"{field.attribute}: {annotation} = Field({', '.join(arguments)})"
+    return f"{field.attribute}: {annotation}"
+
+
+def alias_argument(wire: str) -> str:
+    """`alias="from"` where the attribute had to take another name (`from_`), else ""."""
+    return f"alias={literal(wire)}" if python_name(wire) != wire else ""
+
+
+def keyword_argument(name: str, value: str) -> str:
+    """`name=value` in a call, or `**dict[str, Any]({"from": value})` where the name is a
+    keyword (typed `Any`, as a `**overrides: Any` is, for mypy)."""
+    if keyword.iskeyword(name):
+        return f"**dict[str, Any]({{{literal(name)}: {value}}})"
+    return f"{name}={value}"
 
 
 def _format_hint(field: Field) -> str:
@@ -457,6 +472,15 @@ class Filter:
     description: str
     column: str
     operator: str  # "eq", "gte", "lte" or "has" (a many field contains the id)
+
+    @property
+    def attribute(self) -> str:
+        """The query model's attribute for the parameter (`from_` for `?from=`)."""
+        return python_name(self.parameter)
+
+    @property
+    def alias(self) -> str:
+        return alias_argument(self.parameter)
 
     @property
     def bind_type(self) -> str:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from backsmith.render import samples
-from backsmith.render.python import INT32_MAX, INT32_MIN, filters, utc_datetime
+from backsmith.render.python import INT32_MAX, INT32_MIN, filters, keyword_argument, utc_datetime
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
@@ -74,7 +74,7 @@ def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
     hidden = _hidden_parents(resource, name)
     if any(field.kind != "many" for field in hidden):
         return None
-    return expression, "".join(f", {field.wire}=[]" for field in hidden)
+    return expression, "".join(f", {keyword_argument(field.wire, '[]')}" for field in hidden)
 
 
 def target_owner(resource: ResourceInfo, field: Field) -> str:

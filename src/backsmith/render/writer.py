@@ -47,7 +47,7 @@ def format_tree(root: Path) -> None:
         ".",
         cwd=root,
     )
-    _ruff("format", "--no-cache", "--quiet", ".", cwd=root)
+    _ruff("format", "--no-cache", ".", cwd=root)  # not --quiet: it hides parse errors
 
 
 def prepare_target(target: Path, *, force: bool) -> None:

@@ -75,45 +75,11 @@ RESERVED_PACKAGES = frozenset(
         "pytest",
     }
 )
-# Field names the generated models or schemas already use, or that shadow Pydantic or
-# SQLAlchemy attributes.
-RESERVED_FIELDS = frozenset(
-    {
-        "id",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "owner",
-        "owner_id",
-        "copy",
-        "dict",
-        "json",
-        "schema",
-        "schema_json",
-        "construct",
-        "validate",
-        "parse_obj",
-        "parse_raw",
-        "parse_file",
-        "from_orm",
-        "update_forward_refs",
-        "model_config",
-        "model_fields",
-        # Names the generated model and schema classes use in their bodies, where a field
-        # of the same name would take their place: builtins and the helpers they call.
-        "str",
-        "int",
-        "float",
-        "bool",
-        "list",
-        "dt",
-        "mapped_column",
-        "field_validator",
-        "storable_text",
-        "whole_numbers",
-        "enum_values",
-    }
-)
+# Field names the generated resources already have: the implicit fields and what the
+# owner and soft delete add.
+RESERVED_FIELDS = frozenset({"id", "created_at", "updated_at", "deleted_at", "owner", "owner_id"})
+# Pydantic refuses a field (even under another attribute) in these namespaces.
+PYDANTIC_NAMESPACES = ("model_validate", "model_dump")
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
 # Module names inside the generated package, or beside a resource's test folder in
 # tests/, that a resource's folders must not take.
@@ -366,19 +332,13 @@ class Checker:
         path: KeyPath = ("resources", resource_name, "fields", field_name)
         if len(field_name) > MAX_NAME:
             self.add(path, TOO_LONG)
-        elif keyword.iskeyword(field_name):
-            self.add(
-                path,
-                f"field name '{field_name}' is a Python keyword and cannot name an attribute;"
-                f" rename it, e.g. '{field_name}_value' or a more specific name",
-            )
         elif not SNAKE.match(field_name):
             suggestion = _suggest_snake(field_name)
             self.add(
                 path,
                 f"field name '{field_name}' must be a snake_case identifier, e.g. '{suggestion}'",
             )
-        elif field_name in RESERVED_FIELDS or field_name.startswith("model_"):
+        elif field_name in RESERVED_FIELDS or field_name.startswith(PYDANTIC_NAMESPACES):
             implicit = (
                 " (every resource already has it)"
                 if field_name in ("id", "created_at", "updated_at")

@@ -8,10 +8,12 @@ commands all read this one interpretation.
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass, field
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
+from pydantic import BaseModel
 
 from backsmith.spec import names
 from backsmith.spec.checks import enum_members, model_class
@@ -19,8 +21,25 @@ from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
 
 ORDERED_TYPES = frozenset({"int", "float", "decimal", "date", "datetime"})
-DECLARATIVE_NAMES = frozenset({"metadata", "registry", "type_annotation_map"})
-"""Attributes of a SQLAlchemy declarative class that a column's attribute must not take."""
+TAKEN_ATTRIBUTES = frozenset(
+    {
+        *("metadata", "registry", "type_annotation_map"),
+        *(name for name in dir(BaseModel) if not name.startswith("_")),
+        *(name for name in dir(type(BaseModel)) if not name.startswith("_")),  # `register`
+        *("str", "int", "float", "bool", "list", "dict", "dt", "uuid", "enum"),
+        *("mapped_column", "field_validator", "storable_text", "whole_numbers", "enum_values"),
+        *("server_set",),
+    }
+)
+"""Names a field's Python attribute must not take: what SQLAlchemy's declarative classes
+and pydantic's `BaseModel` keep for themselves (`metadata`, `json`, `copy`, `register`...),
+and what the model and schema class bodies use (builtins, modules, helpers)."""
+
+
+def python_name(wire: str) -> str:
+    """A field's attribute in models and schemas: its wire name, with a trailing underscore
+    where that is a keyword or taken (`from_` for `from`, `metadata_` for `metadata`)."""
+    return f"{wire}_" if keyword.iskeyword(wire) or wire in TAKEN_ATTRIBUTES else wire
 
 
 @dataclass(frozen=True)
@@ -57,9 +76,14 @@ class Field:
 
     @property
     def attribute(self) -> str:
-        """The model's attribute for the column: `metadata_` for a column `metadata`, a name
-        SQLAlchemy's declarative classes keep for themselves."""
-        return f"{self.column}_" if self.column in DECLARATIVE_NAMES else self.column
+        """The Python attribute in the model and the schemas (`python_name`); the column
+        and the wire keep the field's own name."""
+        return python_name(self.wire)
+
+    @property
+    def aliased(self) -> bool:
+        """Whether the schemas carry the wire name as an alias of another attribute."""
+        return self.attribute != self.wire
 
     @property
     def optional(self) -> bool:
