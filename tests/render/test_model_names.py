@@ -71,3 +71,23 @@ def test_a_renamed_model_class_is_never_itself_an_imported_name() -> None:
 
     assert not set(renamed.values()) & MODEL_MODULE_NAMES
     assert renamed["Base"] == "BaseRecord"
+
+
+@pytest.mark.parametrize(
+    ("name", "module", "path"),
+    [
+        ("Book", "books", "/books"),
+        ("Error", "errors_api", "/errors"),
+        ("Limit", "limits_api", "/limits"),
+        ("Test", "tests_api", "/tests"),
+    ],
+)
+def test_a_resource_whose_plural_names_a_module_gets_a_package_of_its_own(
+    name: str, module: str, path: str
+) -> None:
+    """`errors.py` is the project's, `limits` a dependency, `tests` the test package: the
+    resource's package takes another name, its table and path keep the plural."""
+    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  {name}:\n    fields: {{label: str}}\n"
+    resource = resolve(parse_spec(spec)).resources[0]
+
+    assert (resource.module, resource.path, resource.table) == (module, path, resource.plural)

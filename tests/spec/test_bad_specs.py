@@ -346,10 +346,19 @@ BAD = [
         3,
     ),
     Bad(
-        "plural-of-the-tests-support-package",
-        "name: shop\nresources:\n  Aid:\n    plural: support\n    fields: {t: str}\n",
-        "resources.Aid",
-        "its plural 'support' is a name the generated project uses",
+        "health-path",
+        "name: shop\nresources:\n  Check:\n    plural: health\n    fields: {t: str}\n",
+        "resources.Check",
+        "its plural 'health' is a name the generated project uses",
+        3,
+    ),
+    Bad(
+        "renamed-package-taken",
+        "name: shop\nresources:\n  Error:\n    fields: {t: str}\n"
+        "  Fault:\n    plural: errors_api\n    fields: {t: str}\n",
+        "resources.Error",
+        "its package is called 'errors_api' (the project has or imports a module 'errors'), "
+        "which is also Fault's plural",
         3,
     ),
     Bad(

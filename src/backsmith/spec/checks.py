@@ -41,7 +41,8 @@ RULE_KEYWORDS = ("public", "user", "owner")
 STRING_TYPES = ("str", "text", "email", "url")
 ORDERED_TYPES = ("int", "float", "decimal", "date", "datetime")
 
-# Package names that would shadow a module the generated project imports.
+# Package names that would shadow a module the generated project imports (as the
+# project's name), or that a resource's folders do not take (`module_name`).
 RESERVED_PACKAGES = frozenset(
     {
         "fastapi",
@@ -82,7 +83,7 @@ RESERVED_FIELDS = frozenset({"id", "created_at", "updated_at", "deleted_at", "ow
 PYDANTIC_NAMESPACES = ("model_validate", "model_dump")
 QUERY_PARAMETERS = frozenset({"limit", "offset", "sort", "q"})
 # Module names inside the generated package, or beside a resource's test folder in
-# tests/, that a resource's folders must not take.
+# tests/, that a resource's folders do not take (`module_name`).
 RESERVED_MODULES = frozenset(
     {
         *("api", "audit", "auth", "core", "config", "db", "errors", "main", "health", "seed"),
@@ -92,7 +93,7 @@ RESERVED_MODULES = frozenset(
 # Tables every generated project has, whatever its auth.
 RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
 # URL paths the generated app serves itself; a resource there would be shadowed.
-RESERVED_PATHS = frozenset({"docs", "redoc", "openapi"})
+RESERVED_PATHS = frozenset({"docs", "redoc", "openapi", "health", "auth"})
 # Class names the generated code defines beside resource classes, where a resource's own
 # classes would take their place: `PageQuery` (the base of every `<Name>Query`) and the
 # audit log's model.
@@ -140,6 +141,12 @@ MODEL_MODULE_NAMES = frozenset(
         "Uuid",
     }
 )
+
+
+def module_name(plural: str) -> str:
+    """A resource's package (and test folder): its plural, or `<plural>_api` where the
+    project has or imports a module of that name (`errors`, `limits`, `tests`)."""
+    return f"{plural}_api" if plural in RESERVED_MODULES or plural in RESERVED_PACKAGES else plural
 
 
 def model_class(resource_name: str) -> str:
@@ -261,6 +268,13 @@ class Checker:
 
     # -- resources ------------------------------------------------------------
 
+    def _plurals(self) -> dict[str, str]:
+        """Every resource's plural, naming its resource."""
+        return {
+            resource.plural or names.plural(names.snake(name)): name
+            for name, resource in self.spec.resources.items()
+        }
+
     def _check_resource(self, name: str, resource: Resource, tables: dict[str, str]) -> None:
         path: KeyPath = ("resources", name)
         auth_on = self.spec.auth.kind != "none"
@@ -295,13 +309,7 @@ class Checker:
                 (*path, "plural"),
                 f"plural '{resource.plural}' must be snake_case, e.g. '{suggestion}'",
             )
-        elif (
-            table in RESERVED_MODULES
-            or table in RESERVED_TABLES
-            or table in RESERVED_PATHS
-            or keyword.iskeyword(table)
-            or table in RESERVED_PACKAGES
-        ):
+        elif table in RESERVED_TABLES or table in RESERVED_PATHS or keyword.iskeyword(table):
             self.add(
                 path,
                 f"its plural '{table}' is a name the generated project uses; "
@@ -311,6 +319,13 @@ class Checker:
             self.add(
                 path,
                 f"its plural '{table}' is also {tables[table]}'s; set 'plural:' on one of them",
+            )
+        elif module_name(table) != table and module_name(table) in self._plurals():
+            self.add(
+                path,
+                f"its package is called '{module_name(table)}' (the project has or imports a "
+                f"module '{table}'), which is also {self._plurals()[module_name(table)]}'s "
+                "plural; set 'plural:' on one of them",
             )
         elif model_class(name) != name and model_class(name) in self.spec.resources:
             self.add(
@@ -519,7 +534,7 @@ class Checker:
                     self.add(where, f"'{field_name}' is {kind} and cannot be sorted")
                 elif key == "filter" and kind == "json":
                     self.add(where, f"'{field_name}' is json and cannot be filtered")
-                elif key == "filter" and field_name in QUERY_PARAMETERS:
+                elif key == "filter" and kind != "ref" and field_name in QUERY_PARAMETERS:
                     self.add(
                         where,
                         f"'?{field_name}=' is taken by the list's own parameters; rename the field",

@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
 from backsmith.spec import names
-from backsmith.spec.checks import enum_members, model_class
+from backsmith.spec.checks import enum_members, model_class, module_name
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
 
@@ -194,7 +194,7 @@ class ResourceInfo:
 
     @property
     def module(self) -> str:
-        return self.plural
+        return module_name(self.plural)
 
     @property
     def path(self) -> str:
