@@ -586,7 +586,8 @@ def default_order(resource: ResourceInfo) -> str:
 
 
 def restricting_label(resource: ResourceInfo) -> str:
-    """` by books and reviews`: who blocks a hard delete with on_delete restrict."""
+    """` by books and reviews` (` by a, b and c`): who blocks a hard delete with on_delete
+    restrict; ` by other rows` when no ref does (a constraint added by hand, say)."""
     children = sorted(
         {
             child.plural_label
@@ -595,7 +596,9 @@ def restricting_label(resource: ResourceInfo) -> str:
             if field.target is resource and field.on_delete == "restrict"
         }
     )
-    return f" by {' and '.join(children)}" if children else ""
+    if len(children) > 1:
+        children = [", ".join(children[:-1]), children[-1]]
+    return f" by {' and '.join(children) if children else 'other rows'}"
 
 
 def caller_alias(rule: str) -> str:
