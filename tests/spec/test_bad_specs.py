@@ -370,9 +370,10 @@ BAD = [
     ),
     Bad(
         "resource-named-like-an-import",
-        "name: shop\nresources:\n  Page:\n    fields: {title: str}\n",
-        "resources.Page",
-        "resource name 'Page' is used by the generated code; rename it (for example 'WebPage')",
+        "name: shop\nresources:\n  Paging:\n    fields: {title: str}\n",
+        "resources.Paging",
+        "resource name 'Paging' is used by the generated code; rename it "
+        "(for example 'Pagination')",
         3,
     ),
     Bad(

@@ -95,9 +95,9 @@ RESERVED_TABLES = frozenset({"audit_events", "alembic_version"})
 # URL paths the generated app serves itself; a resource there would be shadowed.
 RESERVED_PATHS = frozenset({"docs", "redoc", "openapi", "health", "auth"})
 # Class names the generated code defines beside resource classes, where a resource's own
-# classes would take their place: `PageQuery` (the base of every `<Name>Query`) and the
+# classes would take their place: `PagingQuery` (the base of every `<Name>Query`) and the
 # audit log's model.
-RESERVED_CLASSES = frozenset({"Page", "AuditEvent"})
+RESERVED_CLASSES = frozenset({"Paging", "AuditEvent"})
 # Names imported or defined by the modules that define or import a resource's model
 # class. A resource with one of these names is still accepted: its SQLAlchemy class is
 # called `<Name>Model` instead (the model class never appears in the API).
@@ -160,7 +160,7 @@ def model_class(resource_name: str) -> str:
 
 
 # Other names for the likeliest of them, offered when one is refused.
-_CLASS_SUGGESTIONS = {"Page": "WebPage"}
+_CLASS_SUGGESTIONS = {"Paging": "Pagination"}
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
