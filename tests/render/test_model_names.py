@@ -11,9 +11,14 @@ import pytest
 from backsmith import parse_spec
 from backsmith.generate import new
 from backsmith.spec.checks import MODEL_MODULE_NAMES, model_class
-from backsmith.spec.resolved import resolve
+from backsmith.spec.resolved import ResourceInfo, resolve
 
 SPECS = Path(__file__).parents[1] / "assets" / "specs"
+
+
+def _only_resource(name: str) -> ResourceInfo:
+    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  {name}:\n    fields: {{label: str}}\n"
+    return resolve(parse_spec(spec)).resources[0]
 
 
 @pytest.mark.parametrize(
@@ -28,8 +33,7 @@ SPECS = Path(__file__).parents[1] / "assets" / "specs"
 def test_a_resource_named_like_an_import_gets_a_model_class_of_its_own(
     name: str, model: str, path_id: str
 ) -> None:
-    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  {name}:\n    fields: {{label: str}}\n"
-    resource = resolve(parse_spec(spec)).resources[0]
+    resource = _only_resource(name)
 
     assert (resource.name, resource.model, resource.path_id) == (name, model, path_id)
 
@@ -87,7 +91,6 @@ def test_a_resource_whose_plural_names_a_module_gets_a_package_of_its_own(
 ) -> None:
     """`errors.py` is the project's, `limits` a dependency, `tests` the test package: the
     resource's package takes another name, its table and path keep the plural."""
-    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  {name}:\n    fields: {{label: str}}\n"
-    resource = resolve(parse_spec(spec)).resources[0]
+    resource = _only_resource(name)
 
     assert (resource.module, resource.path, resource.table) == (module, path, resource.plural)

@@ -275,18 +275,20 @@ def update_field(field: Field, example: Any) -> str:
     if field.optional and field.kind != "many":
         annotation += " | None"
     arguments = ["default=MISSING", *documentation_arguments(field, example)]
-    if field.attribute != field.wire:
-        arguments.append(alias_argument(field.wire))
+    arguments += [argument for argument in [alias_argument(field.wire)] if argument]
     return f"{field.attribute}: {annotation} | MISSING = Field({', '.join(arguments)})"
 
 
 def read_field(field: Field, example: Any) -> str:
-    arguments = documentation_arguments(field, example)
-    extra = _format_hint(field)
-    if extra:
-        arguments.append(extra)
-    if field.attribute != field.wire:
-        arguments.append(alias_argument(field.wire))
+    arguments = [
+        argument
+        for argument in [
+            *documentation_arguments(field, example),
+            _format_hint(field),
+            alias_argument(field.wire),
+        ]
+        if argument
+    ]
     annotation = schema_type(field, read=True)
     if arguments:
         return f"{field.attribute}: {annotation} = Field({', '.join(arguments)})"
@@ -361,7 +363,7 @@ def column_type(field: Field) -> str:
 def mapped_column(field: Field, *, indexed: bool = False) -> str:
     """`mapped_column(...)` for a non-ref field; `indexed` when lists filter or sort by it."""
     arguments = [column_type(field)]
-    if field.attribute != field.column:
+    if field.aliased:
         arguments.insert(0, literal(field.column))
     if field.spec.unique:
         arguments.append("unique=True")
@@ -449,7 +451,7 @@ def selected(resource: ResourceInfo, field: Field) -> str:
     """The model attribute a query selects for `field`, labelled with the column's name
     where the attribute's differs, so that rows carry the same keys on every database."""
     expression = f"{resource.model}.{field.attribute}"
-    if field.attribute != field.column:
+    if field.aliased:
         expression += f".label({literal(field.column)})"
     return expression
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
@@ -268,7 +269,8 @@ class Checker:
 
     # -- resources ------------------------------------------------------------
 
-    def _plurals(self) -> dict[str, str]:
+    @cached_property
+    def plurals(self) -> dict[str, str]:
         """Every resource's plural, naming its resource."""
         return {
             resource.plural or names.plural(names.snake(name)): name
@@ -290,6 +292,7 @@ class Checker:
             return
         local = self.spec.auth.kind == "local"
         table = resource.plural or names.plural(names.snake(name))
+        package, model = module_name(table), model_class(name)
         if name in RESERVED_CLASSES or (local and name in LOCAL_AUTH_CLASSES):
             hint = (
                 " (auth.kind local owns users; call yours 'Member' or 'Profile')"
@@ -320,17 +323,17 @@ class Checker:
                 path,
                 f"its plural '{table}' is also {tables[table]}'s; set 'plural:' on one of them",
             )
-        elif module_name(table) != table and module_name(table) in self._plurals():
+        elif package != table and package in self.plurals:
             self.add(
                 path,
-                f"its package is called '{module_name(table)}' (the project has or imports a "
-                f"module '{table}'), which is also {self._plurals()[module_name(table)]}'s "
+                f"its package is called '{package}' (the project has or imports a "
+                f"module '{table}'), which is also {self.plurals[package]}'s "
                 "plural; set 'plural:' on one of them",
             )
-        elif model_class(name) != name and model_class(name) in self.spec.resources:
+        elif model != name and model in self.spec.resources:
             self.add(
                 path,
-                f"its model class is called '{model_class(name)}' (the generated code imports "
+                f"its model class is called '{model}' (the generated code imports "
                 f"'{name}'), which is also a resource; rename one of them",
             )
         tables[table] = name
