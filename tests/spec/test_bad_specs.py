@@ -90,6 +90,13 @@ BAD = [
         5,
     ),
     Bad(
+        "indexed-json",
+        _with_book("extra: {type: json, index: true}\n"),
+        "resources.Book.fields.extra.index",
+        "cannot be indexed; drop index",
+        5,
+    ),
+    Bad(
         "public-create-on-owned",
         _with_book("title: str\n", "    owned: true\n    access: {create: public}\n"),
         "resources.Book.access.create",

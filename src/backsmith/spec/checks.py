@@ -393,6 +393,9 @@ class Checker:
                     self.add((*path, option), f"'{option}' does not apply to a many field")
         if spec.type == "json" and spec.unique:
             self.add((*path, "unique"), "a json field cannot be unique")
+        if spec.type == "json" and spec.index:
+            # PostgreSQL's json type has no b-tree operator class: the migration would fail.
+            self.add((*path, "index"), "a json field cannot be indexed; drop index")
         if spec.type == "bool" and spec.unique:
             self.add(
                 (*path, "unique"),
