@@ -37,7 +37,7 @@ _SCHEMA_TYPES = {
 }
 _READ_TYPES = {
     **_SCHEMA_TYPES,
-    "decimal": "Decimal",
+    "decimal": "ServedDecimal",
     "str": "str",
     "text": "str",
     "email": "str",
@@ -129,6 +129,16 @@ def whole_number_fields(resource: ResourceInfo) -> list[str]:
         if field.in_bodies
         and (field.kind == "int" or (integer_ids and field.kind in ("ref", "many")))
     ]
+
+
+def decimal_fields(resource: ResourceInfo) -> dict[int, list[str]]:
+    """The body keys that hold decimals, by their places: the ones a body schema reads
+    through `exact_decimal(places)` (core/types.py), canonical text and zero in any form."""
+    found: dict[int, list[str]] = {}
+    for field in resource.fields:
+        if field.in_bodies and field.kind == "decimal":
+            found.setdefault(field.decimal_places, []).append(field.attribute)
+    return found
 
 
 def schema_type(field: Field, *, read: bool = False) -> str:
@@ -337,7 +347,7 @@ def column_type(field: Field) -> str:
     if kind == "float":
         return "Double"
     if kind == "decimal":
-        return f"Numeric({field.max_digits}, {field.decimal_places})"
+        return f"ScaledNumeric({field.max_digits}, {field.decimal_places})"
     if kind == "bool":
         return "Boolean"
     if kind == "date":

@@ -132,6 +132,7 @@ MODEL_MODULE_NAMES = frozenset(
         "Page",
         "Row",
         "RowId",
+        "ScaledNumeric",
         "Sequence",
         "String",
         "Table",
