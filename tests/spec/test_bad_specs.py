@@ -90,6 +90,13 @@ BAD = [
         5,
     ),
     Bad(
+        "two-lower-bounds",
+        _with_book("stock: {type: int, ge: 0, gt: 5}\n"),
+        "resources.Book.fields.stock.gt",
+        "ge and gt both bound the same side; keep one",
+        5,
+    ),
+    Bad(
         "indexed-json",
         _with_book("extra: {type: json, index: true}\n"),
         "resources.Book.fields.extra.index",

@@ -8,16 +8,24 @@ own data. A field's `example` from the spec is always the first sample.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from backsmith.spec import regex_samples
+from backsmith.spec.checks import float_range, shifted, unit_range
+from backsmith.spec.field import MAX_NUMBER_DIGITS, FieldSpec
 from backsmith.spec.resolved import Field, ResourceInfo
 
 NAMESPACE = uuid.UUID("5f0c3a52-8a3e-4b8c-9a8e-2d6f0b7c1e4d")
 SAMPLE_COUNT = 12
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+SQLITE_DIGITS = 15
+"""Significant digits of a decimal that SQLite (which stores it as a double) keeps."""
+FLOAT_PRECISION = 2 * MAX_NUMBER_DIGITS + 100
+"""Digits for stepping between float samples in Decimal: enough that a bound of any size
+the spec allows plus a step is exact (Python's default 28 digits are not)."""
 
 
 def example_id(kind: str, seed: str = "") -> str | int:
@@ -31,11 +39,19 @@ def values(field: Field) -> list[Any]:
     generated = _generate(field)
     example = field.spec.example
     if example is not None and field.kind not in ("ref", "many"):
-        generated = [
-            _jsonable(example),
-            *[value for value in generated if value != _jsonable(example)],
-        ]
+        first = _jsonable(example)
+        generated = [first, *[value for value in generated if not _same(field, value, first)]]
     return generated[:SAMPLE_COUNT]
+
+
+def _same(field: Field, value: Any, other: Any) -> bool:
+    """Whether two samples are one value once stored: `"1.50"` and `1.5` for a decimal."""
+    if field.kind == "decimal":
+        try:
+            return Decimal(str(value)) == Decimal(str(other))
+        except InvalidOperation:
+            return False
+    return bool(value == other)
 
 
 def example(field: Field) -> Any:
@@ -125,46 +141,123 @@ def _pattern_values(pattern: str, min_length: int, max_length: int) -> list[str]
 
 
 def _numbers(field: Field) -> list[Any]:
+    """Distinct numbers within every bound: from 1 (or the lower bound) upwards by a
+    round step, then downwards; finer steps, and for floats points between the bounds,
+    when the round step leaves too few."""
+    if field.kind == "float":
+        return _floats(field.spec)
+    units = unit_range(field.spec)
+    if units is None:
+        return []
+    low, high, places = units
     spec = field.spec
-    kind = field.kind
-    step = Decimal(1) if kind == "int" else Decimal("0.5")
-    if kind == "decimal":
-        places = field.decimal_places
-        step = Decimal(1) if places == 0 else Decimal(1).scaleb(-min(places, 2))
-        limit = Decimal(10) ** (field.max_digits - places) - Decimal(1).scaleb(-places)
-    else:
-        limit = Decimal(2**31 - 1)
-    low = -limit
-    high = limit
+    # In units of 10**-places: step 1 for an int, 0.01 (or 1 or 0.1) for a decimal.
+    step = 10 ** (places - min(places, 2))
+    start = 10**places
+    preferred_high = high
     if spec.ge is not None:
-        low = max(low, Decimal(str(spec.ge)))
+        start = max(start, math.ceil(shifted(spec.ge, places)))
     if spec.gt is not None:
-        low = max(low, Decimal(str(spec.gt)) + step)
-    if spec.le is not None:
-        high = min(high, Decimal(str(spec.le)))
+        start = max(start, math.floor(shifted(spec.gt, places)) + step)
     if spec.lt is not None:
-        high = min(high, Decimal(str(spec.lt)) - step)
-    start = min(max(Decimal(1), low), high)
-    if kind == "int":
-        start, high, low = (
-            start.to_integral_value(rounding="ROUND_CEILING"),
-            high.to_integral_value(rounding="ROUND_FLOOR"),
-            low,
-        )
-    results: list[Any] = []
+        preferred_high = min(high, math.ceil(shifted(spec.lt, places)) - step)
+    start = max(low, min(start, preferred_high))
+    # SQLite keeps a decimal to 15 significant digits only (README): past max_digits 15,
+    # samples stay on a grid that keeps them within 15 while the bounds leave room.
+    grid = 10 ** max(0, field.max_digits - SQLITE_DIGITS) if field.kind == "decimal" else 1
+    found: list[int] = []
+    aligned = _aligned(start, grid, low, high)
+    if aligned is not None:
+        found = _walk(aligned, max(step, grid), low, high, found)
+        found = _walk(aligned, grid, low, high, found)
+    found = _walk(start, step, low, high, found)
+    found = _walk(start, 1, low, high, found)
+    if field.kind == "int":
+        return found
+    return [_decimal_text(number, places) for number in found]
+
+
+def _aligned(start: int, grid: int, low: int, high: int) -> int | None:
+    """The multiple of `grid` next to `start` (above it, else below) within `low`..`high`."""
+    above = -(-start // grid) * grid
+    if above <= high:
+        return above
+    below = start // grid * grid
+    return below if below >= low else None
+
+
+def _walk(start: int, step: int, low: int, high: int, found: list[int]) -> list[int]:
+    """`found` and then numbers from `start` upwards by `step`, then from below `start`
+    downwards, each within `low`..`high`, until there are `SAMPLE_COUNT`."""
+    found = list(found)
     value = start
-    for _ in range(SAMPLE_COUNT):
-        if value > high:
-            value = max(low, start - step * len(results))
-        results.append(value)
+    while value <= high and len(found) < SAMPLE_COUNT:
+        if value not in found:
+            found.append(value)
         value += step
-    numbers = sorted(set(results), key=results.index)
-    if kind == "int":
-        return [int(number) for number in numbers]
-    if kind == "float":
-        return [float(number) for number in numbers]
-    quantum = Decimal(1).scaleb(-field.decimal_places)
-    return [str(number.quantize(quantum)) for number in numbers]
+    value = start - step
+    while value >= low and len(found) < SAMPLE_COUNT:
+        if value not in found:
+            found.append(value)
+        value -= step
+    return found
+
+
+def _decimal_text(units: int, places: int) -> str:
+    """`units * 10**-places` written out in full (`1.00`), built exactly: no decimal
+    context rounds it, whatever max_digits and decimal_places are."""
+    sign, digits, _ = Decimal(units).as_tuple()
+    return format(Decimal((sign, digits, -places)), "f")
+
+
+def _floats(spec: FieldSpec) -> list[float]:
+    """Floats within the bounds as the generated schema compares them (as floats)."""
+    limits = float_range(spec)
+    if limits is None or limits[0] > limits[1]:
+        return []
+    low, high = limits
+    found: list[float] = []
+
+    def keep(value: float) -> None:
+        if low <= value <= high and value not in found and len(found) < SAMPLE_COUNT:
+            found.append(value)
+
+    with localcontext(Context(prec=FLOAT_PRECISION)):
+        step = Decimal("0.5")
+        start = Decimal(1)
+        preferred_high = Decimal(high)
+        if spec.ge is not None:
+            start = max(start, Decimal(spec.ge))
+        if spec.gt is not None:
+            start = max(start, Decimal(spec.gt) + step)
+        if spec.le is not None:
+            preferred_high = min(preferred_high, Decimal(spec.le))
+        if spec.lt is not None:
+            preferred_high = min(preferred_high, Decimal(spec.lt) - step)
+        start = min(start, preferred_high)
+        if low <= float(start) <= high:
+            # Far from zero 0.5 is below a float's resolution: step by a power of ten.
+            while step < 4 * Decimal(math.ulp(float(start))):
+                step *= 10
+            for direction in (1, -1):
+                stepped = start if direction == 1 else start - step
+                for _ in range(SAMPLE_COUNT):
+                    if not low <= float(stepped) <= high:
+                        break
+                    keep(float(stepped))
+                    stepped += direction * step
+    # The step does not fit between the bounds: points between them, halving.
+    floor = max((float(bound) for bound in (spec.ge, spec.gt) if bound is not None), default=low)
+    ceiling = min((float(bound) for bound in (spec.le, spec.lt) if bound is not None), default=high)
+    for depth in range(1, 7):
+        for numerator in range(1, 2**depth, 2):
+            share = numerator / 2**depth
+            keep(floor * (1 - share) + ceiling * share)
+    value = low
+    while value <= high and len(found) < SAMPLE_COUNT:
+        keep(value)
+        value = math.nextafter(value, math.inf)
+    return found
 
 
 def create_body(

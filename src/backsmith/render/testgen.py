@@ -6,9 +6,10 @@ Kept out of the templates so that the templates read as the tests they produce.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from typing import Any
 
 from backsmith.render import samples
@@ -193,12 +194,21 @@ def values_beside(field: Field) -> tuple[Any, Any]:
         below, above = value - 1, value + 1
         return (below if below >= INT32_MIN else None, above if above <= INT32_MAX else None)
     if field.kind == "float":
-        return value - 1.0, value + 1.0
+        return _float_beside(value, -1), _float_beside(value, 1)
     if field.kind == "decimal":
-        return str(Decimal(value) - 1), str(Decimal(value) + 1)
+        return str(_exact_sum(Decimal(value), -1)), str(_exact_sum(Decimal(value), 1))
     if field.kind in ("str", "text", "email", "url"):
         return None, ("x" if value != "x" else "y")
     return None, None
+
+
+def _float_beside(value: float, direction: int) -> float | None:
+    """`value` one further in `direction`, or the next float where 1 is below a float's
+    resolution there (`1e20 + 1` is `1e20`); None past the largest float."""
+    beside = value + direction
+    if beside == value:
+        beside = math.nextafter(value, direction * math.inf)
+    return beside if math.isfinite(beside) else None
 
 
 def other_creator(resource: ResourceInfo) -> str | None:
@@ -275,12 +285,9 @@ def invalid_values(field: Field) -> list[Invalid]:
         found.append(Invalid("nul", "a\u0000b"))
         found.append(Invalid("not_a_string", 12))
     elif kind in ("int", "float", "decimal"):
-        for bound, offset in (("ge", -1), ("gt", 0), ("le", 1), ("lt", 0)):
-            value = getattr(spec, bound)
-            if value is not None:
-                number = value + offset if kind == "int" else float(value) + offset * 0.5
-                if kind == "decimal":
-                    number = str(value + offset)
+        for bound in ("ge", "gt", "le", "lt"):
+            number = _violation(kind, bound, getattr(spec, bound))
+            if number is not None:
                 found.append(Invalid(f"{bound}_violated", number))
         if kind == "int":
             found.append(Invalid("beyond_32_bits", 2**40))
@@ -316,6 +323,37 @@ def invalid_values(field: Field) -> list[Invalid]:
     elif kind == "many":
         found.append(Invalid("not_a_list", "not-a-list"))
     return found
+
+
+_VIOLATION_OFFSETS = {"ge": -1, "gt": 0, "le": 1, "lt": 0}
+
+
+def _violation(kind: str, bound: str, value: int | Decimal | None) -> Any:
+    """A value just past `bound` (the bound itself for gt and lt), as the generated schema
+    compares it: a float for a float field, so one that differs from the bound as a float
+    (`1e20 - 0.5` is `1e20`); None when no finite float is past it."""
+    if value is None:
+        return None
+    offset = _VIOLATION_OFFSETS[bound]
+    if kind == "int":
+        return int(value) + offset
+    if kind == "decimal":
+        return str(_exact_sum(Decimal(value), offset))
+    limit = float(value)
+    if offset == 0:
+        return limit
+    number = limit + offset * 0.5
+    if number == limit:
+        number = math.nextafter(limit, offset * math.inf)
+    return number if math.isfinite(number) else None
+
+
+def _exact_sum(value: Decimal, offset: int) -> Decimal:
+    """`value + offset` with every digit kept (the default context keeps 28)."""
+    _, digits, exponent = value.as_tuple()
+    precision = len(digits) + abs(int(exponent)) + 2
+    with localcontext(Context(prec=precision)):
+        return value + offset
 
 
 def missing_id(resource: ResourceInfo) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 from pydantic_core import SchemaError
 
-from backsmith.spec import names
+from backsmith.spec import names, regex_samples
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Resource, Spec
 from backsmith.spec.suggest import did_you_mean
@@ -38,6 +39,11 @@ TOO_LONG = (
     "(and more than a file name may hold); shorten it"
 )
 IMPLICIT_FIELDS = ("id", "created_at", "updated_at")
+TEST_ROWS = 3
+"""Rows the generated tests hold at once (`test_returns_a_page` pages through three): a
+unique field must admit at least this many distinct values."""
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+FLOAT_MAX = sys.float_info.max
 RULE_KEYWORDS = ("public", "user", "owner")
 STRING_TYPES = ("str", "text", "email", "url")
 ORDERED_TYPES = ("int", "float", "decimal", "date", "datetime")
@@ -426,6 +432,7 @@ class Checker:
         self._check_field_options(path, spec)
 
     def _check_field_options(self, path: KeyPath, spec: FieldSpec) -> None:
+        reported = len(self.problems)
         if (
             spec.min_length is not None
             and spec.max_length is not None
@@ -440,6 +447,12 @@ class Checker:
                 (*path, "max_length"),
                 "max_length is above PostgreSQL's VARCHAR limit (10485760); use text",
             )
+        for inclusive, exclusive in (("ge", "gt"), ("le", "lt")):
+            if getattr(spec, inclusive) is not None and getattr(spec, exclusive) is not None:
+                self.add(
+                    (*path, exclusive),
+                    f"{inclusive} and {exclusive} both bound the same side; keep one",
+                )
         for low, high in (("ge", "le"), ("gt", "lt"), ("ge", "lt"), ("gt", "le")):
             low_value, high_value = getattr(spec, low), getattr(spec, high)
             if low_value is not None and high_value is not None and low_value > high_value:
@@ -473,6 +486,43 @@ class Checker:
                 self.add((*path, "pattern"), problem)
         if spec.values is not None:
             self._check_enum_values(path, spec.values)
+        if len(self.problems) == reported:
+            self._check_room(path, spec)
+
+    def _check_room(self, path: KeyPath, spec: FieldSpec) -> None:
+        """Whether the field's options admit a value at all, and, for a unique field,
+        the `TEST_ROWS` distinct values the generated tests send at once."""
+        count = admitted_count(spec)
+        if count == 0:
+            self.add(
+                path,
+                f"no {spec.type} value satisfies these bounds{_column_limits(spec)}; widen them",
+            )
+        elif count is not None and spec.unique and count < TEST_ROWS:
+            self.add(
+                (*path, "unique"),
+                f"a unique {spec.type} field whose bounds admit {_values(count)} allows at most "
+                f"{count} {'row' if count == 1 else 'rows'}, and the generated tests create "
+                f"{TEST_ROWS}; widen the bounds, drop unique, or list the field with another "
+                "in unique_together",
+            )
+        if spec.type == "str" and spec.pattern and spec.unique:
+            found = regex_samples.samples(
+                spec.pattern, TEST_ROWS, spec.min_length or 0, spec.max_length or 255
+            )
+            if isinstance(spec.example, str) and spec.example not in found:
+                found.append(spec.example)
+            # Fewer than two: spec/values.py already asks for an example or looser limits.
+            if 2 <= len(found) < TEST_ROWS:
+                shown = ", ".join(repr(value) for value in found)
+                self.add(
+                    (*path, "unique"),
+                    f"a unique str field needs {TEST_ROWS} distinct values for the generated "
+                    f"tests, and backsmith finds only {len(found)} matching pattern "
+                    f"{spec.pattern!r} within the length limits ({shown}); widen the pattern "
+                    "or the limits, drop unique, or list the field with another in "
+                    "unique_together",
+                )
 
     def _check_enum_values(self, path: KeyPath, values: list[str]) -> None:
         seen: set[str] = set()
@@ -662,6 +712,94 @@ def enum_member_name(value: str) -> str:
     if keyword.iskeyword(member.lower()) and member.lower() == member:
         member += "_"
     return member
+
+
+def unit_range(spec: FieldSpec) -> tuple[int, int, int] | None:
+    """For an int or decimal field, `(low, high, places)`: the values its bounds and its
+    column admit are `n * 10**-places` for every whole `n` from `low` to `high` (none when
+    `low > high`). Exact, whatever the digits: no decimal context rounds on the way."""
+    if spec.type == "int":
+        places, low, high = 0, INT32_MIN, INT32_MAX
+    elif spec.type == "decimal":
+        digits = spec.max_digits or 12
+        places = spec.decimal_places if spec.decimal_places is not None else 2
+        high = 10**digits - 1
+        low = -high
+    else:
+        return None
+    if spec.ge is not None:
+        low = max(low, math.ceil(shifted(spec.ge, places)))
+    if spec.gt is not None:
+        low = max(low, math.floor(shifted(spec.gt, places)) + 1)
+    if spec.le is not None:
+        high = min(high, math.floor(shifted(spec.le, places)))
+    if spec.lt is not None:
+        high = min(high, math.ceil(shifted(spec.lt, places)) - 1)
+    return low, high, places
+
+
+def shifted(value: int | Decimal, places: int) -> Decimal:
+    """`value * 10**places`, exactly (moving the exponent rounds nothing)."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    return Decimal((sign, digits, int(exponent) + places))
+
+
+def float_range(spec: FieldSpec) -> tuple[float, float] | None:
+    """For a float field, the least and the greatest finite float its bounds admit, as the
+    generated schema compares them (each bound as a float); None when a bound is not one."""
+    if spec.type != "float":
+        return None
+    low, high = -FLOAT_MAX, FLOAT_MAX
+    bounds = {key: getattr(spec, key) for key in ("ge", "gt", "le", "lt")}
+    floats: dict[str, float] = {}
+    for key, value in bounds.items():
+        if value is not None:
+            if not _fits_float(value):
+                return None
+            floats[key] = float(value)
+    if "ge" in floats:
+        low = max(low, floats["ge"])
+    if "gt" in floats:
+        low = max(low, math.nextafter(floats["gt"], math.inf))
+    if "le" in floats:
+        high = min(high, floats["le"])
+    if "lt" in floats:
+        high = min(high, math.nextafter(floats["lt"], -math.inf))
+    return low, high
+
+
+def float_rank(value: float) -> int:
+    """A float's place among all floats: consecutive floats have consecutive ranks, and
+    0.0 and -0.0 (one value) share rank 0."""
+    (bits,) = struct.unpack("<q", struct.pack("<d", value))
+    return int(bits) if bits >= 0 else -(int(bits) & 0x7FFF_FFFF_FFFF_FFFF)
+
+
+def admitted_count(spec: FieldSpec) -> int | None:
+    """How many distinct values a number field's bounds admit; None for other fields."""
+    units = unit_range(spec)
+    if units is not None:
+        low, high, _ = units
+        return max(0, high - low + 1)
+    floats = float_range(spec)
+    if floats is not None:
+        low_float, high_float = floats
+        return max(0, float_rank(high_float) - float_rank(low_float) + 1)
+    return None
+
+
+def _column_limits(spec: FieldSpec) -> str:
+    if spec.type == "int":
+        return " within the 32-bit range of the column"
+    if spec.type == "decimal":
+        digits = spec.max_digits or 12
+        places = spec.decimal_places if spec.decimal_places is not None else 2
+        return f" with max_digits {digits} and decimal_places {places}"
+    return " (each compared as a 64-bit float)"
+
+
+def _values(count: int) -> str:
+    return "one value" if count == 1 else f"only {count} values"
 
 
 def _fits_float(value: int | Decimal) -> bool:

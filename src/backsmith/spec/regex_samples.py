@@ -3,7 +3,9 @@
 The pattern is parsed with the standard library's own regex parser and walked: each
 character class is a digit whose base is the class's size, so sample `n` is `n`
 written in that mixed radix, rightmost class first. `\\d{13}` gives 0000000000000,
-0000000000001, ...; every candidate is checked with `re` before it is used. Patterns
+0000000000001, ...; every candidate is checked with `re` before it is used. A repeat
+is written at its least; when that leaves too few strings (`a{1,3}` gives only `a`), a
+second walk lets the counter choose how often each repeat runs. Patterns
 using constructs this walk cannot honour (lookarounds, backreferences) yield no
 samples, and the caller asks the user for an `example`.
 """
@@ -44,28 +46,30 @@ def samples(pattern: str, count: int, min_length: int = 0, max_length: int = 10_
         return []
     compiled = re.compile(pattern)
     found: list[str] = []
-    for index in range(count * 20):
-        try:
-            candidate = _render(list(tree), [index])
-        except Unsupported:
-            return []
-        if (
-            candidate in found
-            or not compiled.search(candidate)
-            or not min_length <= len(candidate) <= max_length
-        ):
-            continue
-        found.append(candidate)
-        if len(found) == count:
-            break
+    # First each repeat at its least (`\d{3,5}` gives three digits), then, if that
+    # leaves too few, with the counter choosing how often each repeats (`a{1,3}`).
+    for vary in (False, True):
+        for index in range(count * 20):
+            if len(found) == count:
+                return found
+            try:
+                candidate = _render(list(tree), [index], vary)
+            except Unsupported:
+                return []
+            if (
+                candidate not in found
+                and compiled.search(candidate)
+                and min_length <= len(candidate) <= max_length
+            ):
+                found.append(candidate)
     return found
 
 
-def _render(items: list[tuple[Any, Any]], counter: list[int]) -> str:
+def _render(items: list[tuple[Any, Any]], counter: list[int], vary: bool = False) -> str:
     """Render items right to left so the counter's low digits vary the last characters."""
     parts: list[str] = []
     for opcode, argument in reversed(items):
-        parts.append(_render_one(opcode, argument, counter))
+        parts.append(_render_one(opcode, argument, counter, vary))
     return "".join(reversed(parts))
 
 
@@ -76,7 +80,7 @@ def _pick(options: str, counter: list[int]) -> str:
     return options[digit]
 
 
-def _render_one(opcode: Any, argument: Any, counter: list[int]) -> str:
+def _render_one(opcode: Any, argument: Any, counter: list[int], vary: bool) -> str:
     if opcode is constants.LITERAL:
         return chr(argument)
     if opcode is constants.NOT_LITERAL:
@@ -90,9 +94,9 @@ def _render_one(opcode: Any, argument: Any, counter: list[int]) -> str:
     if opcode is constants.BRANCH:
         branches = argument[1]
         counter[0], choice = divmod(counter[0], len(branches))
-        return _render(list(branches[choice]), counter)
+        return _render(list(branches[choice]), counter, vary)
     if opcode is constants.SUBPATTERN:
-        return _render(list(argument[-1]), counter)
+        return _render(list(argument[-1]), counter, vary)
     if opcode in (
         constants.MAX_REPEAT,
         constants.MIN_REPEAT,
@@ -103,10 +107,14 @@ def _render_one(opcode: Any, argument: Any, counter: list[int]) -> str:
         times = min(
             max(times, low), high if high != constants.MAXREPEAT else max(low, _MAX_REPEAT_USED)
         )
-        copies = [_render(list(body), counter) for _ in range(times)]
+        if vary:
+            most = min(high, low + _MAX_REPEAT_USED)
+            counter[0], extra = divmod(counter[0], most - low + 1)
+            times = low + extra
+        copies = [_render(list(body), counter, vary) for _ in range(times)]
         return "".join(reversed(copies))
     if opcode is getattr(constants, "ATOMIC_GROUP", None):
-        return _render(list(argument), counter)
+        return _render(list(argument), counter, vary)
     raise Unsupported(str(opcode))
 
 
