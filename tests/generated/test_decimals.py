@@ -29,6 +29,8 @@ resources:
       small: {type: decimal, max_digits: 20, decimal_places: 18, optional: true}
       d: {type: decimal, max_digits: 10, decimal_places: 7, optional: true}
       p: {type: decimal, max_digits: 6, decimal_places: 2, gt: 0, le: 500, optional: true}
+      nonneg: {type: decimal, max_digits: 6, decimal_places: 2, ge: 0, optional: true}
+      nonpos: {type: decimal, max_digits: 6, decimal_places: 2, le: 0, optional: true}
 """
 
 CHECKS = '''\
@@ -49,7 +51,7 @@ from decimals.core.types import CANONICAL_DECIMAL
 
 FIELDS = {
     "x": (4, 4), "one": (1, 1), "big": (38, 0), "y": (30, 0), "small": (20, 18), "d": (10, 7),
-    "p": (6, 2),
+    "p": (6, 2), "nonneg": (6, 2), "nonpos": (6, 2),
 }
 
 
@@ -89,8 +91,8 @@ def _served_right(row: dict[str, Any]) -> None:
 ZEROS: list[Any] = [0, 0.0, -0.0, "0", "-0", "0.0", "-0.0"]
 
 
-@pytest.mark.parametrize("field", ["x", "one", "big", "small", "d"])
-@pytest.mark.parametrize("zero", ZEROS, ids=repr)
+@pytest.mark.parametrize("field", ["x", "one", "big", "small", "d", "nonneg", "nonpos"])
+@pytest.mark.parametrize("zero", [*ZEROS, "-0.00", "0.00"], ids=repr)
 async def test_zero_is_taken_in_every_form_the_document_allows(
     client: AsyncClient, field: str, zero: Any
 ) -> None:
@@ -103,7 +105,7 @@ async def test_zero_is_taken_in_every_form_the_document_allows(
         assert Decimal(row[field]) == 0
 
 
-@pytest.mark.parametrize("field", list(FIELDS))
+@pytest.mark.parametrize("field", [field for field in FIELDS if field not in ("nonneg", "nonpos")])
 async def test_number_bounds_are_what_the_field_takes(client: AsyncClient, field: str) -> None:
     document = await _document(client)
     digits, places = FIELDS[field]
@@ -119,6 +121,20 @@ async def test_number_bounds_are_what_the_field_takes(client: AsyncClient, field
         response = await _post(client, field, sent)
         assert (response.status_code == 201) == taken, (sent, response.text)
         assert _allows(document, field, sent) == taken, sent
+
+
+@pytest.mark.parametrize("field", ["nonneg", "nonpos"])
+@pytest.mark.parametrize("sent", ["-0.50", "0.50", "-1", "1", "-0", "0", -0.5, 0.5])
+async def test_a_sign_is_taken_where_the_document_allows_it(
+    client: AsyncClient, field: str, sent: Any
+) -> None:
+    """Zero in either sign, other values only on their side of zero."""
+    document = await _document(client)
+    response = await _post(client, field, sent)
+    assert _allows(document, field, sent) == (response.status_code == 201), (sent, response.text)
+    value = Decimal(str(sent))
+    on_its_side = value == 0 or (value < 0) == (field == "nonpos")
+    assert (response.status_code == 201) == on_its_side, (sent, response.text)
 
 
 @pytest.mark.parametrize(
