@@ -16,10 +16,9 @@ from decimal import Decimal
 from typing import Any
 
 from backsmith.spec import names
+from backsmith.spec.bounds import INT32_MAX, INT32_MIN
 from backsmith.spec.patterns import ascii_classes
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, python_name
-
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 _SCHEMA_TYPES = {
     "str": "TextValue",

@@ -14,7 +14,7 @@ from decimal import Context, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from backsmith.spec import regex_samples
-from backsmith.spec.checks import float_range, shifted, unit_range
+from backsmith.spec.bounds import float_range, shifted, unit_range
 from backsmith.spec.field import MAX_NUMBER_DIGITS, FieldSpec
 from backsmith.spec.resolved import Field, ResourceInfo
 

@@ -13,14 +13,8 @@ from decimal import Context, Decimal, localcontext
 from typing import Any
 
 from backsmith.render import samples
-from backsmith.render.python import (
-    INT32_MAX,
-    INT32_MIN,
-    filters,
-    keyword_argument,
-    literal,
-    utc_datetime,
-)
+from backsmith.render.python import filters, keyword_argument, literal, utc_datetime
+from backsmith.spec.bounds import INT32_MAX, INT32_MIN
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")

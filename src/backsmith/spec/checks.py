@@ -7,9 +7,7 @@ Each check adds problems rather than stopping at the first, so one run of
 from __future__ import annotations
 
 import keyword
-import math
 import re
-import struct
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,13 @@ from pydantic import Field, TypeAdapter
 from pydantic_core import SchemaError
 
 from backsmith.spec import names, regex_samples
+from backsmith.spec.bounds import (
+    INT32_MAX,
+    INT32_MIN,
+    admitted_count,
+    digits_and_places,
+    fits_float,
+)
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Resource, Spec
 from backsmith.spec.suggest import did_you_mean
@@ -42,8 +47,6 @@ IMPLICIT_FIELDS = ("id", "created_at", "updated_at")
 TEST_ROWS = 3
 """Rows the generated tests hold at once (`test_returns_a_page` pages through three): a
 unique field must admit at least this many distinct values."""
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
-FLOAT_MAX = sys.float_info.max
 RULE_KEYWORDS = ("public", "user", "owner")
 STRING_TYPES = ("str", "text", "email", "url")
 ORDERED_TYPES = ("int", "float", "decimal", "date", "datetime")
@@ -460,16 +463,15 @@ class Checker:
         if spec.type == "int":
             for bound in ("ge", "le", "gt", "lt"):
                 value = getattr(spec, bound)
-                if value is not None and (value != int(value) or not -(2**31) <= value < 2**31):
+                if value is not None and (
+                    value != int(value) or not INT32_MIN <= value <= INT32_MAX
+                ):
                     self.add(
                         (*path, bound),
                         f"{bound} must be a whole number within 32-bit integer range",
                     )
         if spec.type == "decimal":
-            digits, places = (
-                spec.max_digits or 12,
-                spec.decimal_places if spec.decimal_places is not None else 2,
-            )
+            digits, places = digits_and_places(spec)
             if places > digits:
                 self.add(
                     (*path, "decimal_places"),
@@ -478,7 +480,7 @@ class Checker:
         if spec.type == "float":
             for bound in ("ge", "le", "gt", "lt"):
                 value = getattr(spec, bound)
-                if value is not None and not _fits_float(value):
+                if value is not None and not fits_float(value):
                     self.add((*path, bound), f"{bound} {value} is beyond what a float can hold")
         if spec.pattern is not None:
             problem = pattern_problem(spec.pattern)
@@ -714,99 +716,17 @@ def enum_member_name(value: str) -> str:
     return member
 
 
-def unit_range(spec: FieldSpec) -> tuple[int, int, int] | None:
-    """For an int or decimal field, `(low, high, places)`: the values its bounds and its
-    column admit are `n * 10**-places` for every whole `n` from `low` to `high` (none when
-    `low > high`). Exact, whatever the digits: no decimal context rounds on the way."""
-    if spec.type == "int":
-        places, low, high = 0, INT32_MIN, INT32_MAX
-    elif spec.type == "decimal":
-        digits = spec.max_digits or 12
-        places = spec.decimal_places if spec.decimal_places is not None else 2
-        high = 10**digits - 1
-        low = -high
-    else:
-        return None
-    if spec.ge is not None:
-        low = max(low, math.ceil(shifted(spec.ge, places)))
-    if spec.gt is not None:
-        low = max(low, math.floor(shifted(spec.gt, places)) + 1)
-    if spec.le is not None:
-        high = min(high, math.floor(shifted(spec.le, places)))
-    if spec.lt is not None:
-        high = min(high, math.ceil(shifted(spec.lt, places)) - 1)
-    return low, high, places
-
-
-def shifted(value: int | Decimal, places: int) -> Decimal:
-    """`value * 10**places`, exactly (moving the exponent rounds nothing)."""
-    sign, digits, exponent = Decimal(value).as_tuple()
-    return Decimal((sign, digits, int(exponent) + places))
-
-
-def float_range(spec: FieldSpec) -> tuple[float, float] | None:
-    """For a float field, the least and the greatest finite float its bounds admit, as the
-    generated schema compares them (each bound as a float); None when a bound is not one."""
-    if spec.type != "float":
-        return None
-    low, high = -FLOAT_MAX, FLOAT_MAX
-    bounds = {key: getattr(spec, key) for key in ("ge", "gt", "le", "lt")}
-    floats: dict[str, float] = {}
-    for key, value in bounds.items():
-        if value is not None:
-            if not _fits_float(value):
-                return None
-            floats[key] = float(value)
-    if "ge" in floats:
-        low = max(low, floats["ge"])
-    if "gt" in floats:
-        low = max(low, math.nextafter(floats["gt"], math.inf))
-    if "le" in floats:
-        high = min(high, floats["le"])
-    if "lt" in floats:
-        high = min(high, math.nextafter(floats["lt"], -math.inf))
-    return low, high
-
-
-def float_rank(value: float) -> int:
-    """A float's place among all floats: consecutive floats have consecutive ranks, and
-    0.0 and -0.0 (one value) share rank 0."""
-    (bits,) = struct.unpack("<q", struct.pack("<d", value))
-    return int(bits) if bits >= 0 else -(int(bits) & 0x7FFF_FFFF_FFFF_FFFF)
-
-
-def admitted_count(spec: FieldSpec) -> int | None:
-    """How many distinct values a number field's bounds admit; None for other fields."""
-    units = unit_range(spec)
-    if units is not None:
-        low, high, _ = units
-        return max(0, high - low + 1)
-    floats = float_range(spec)
-    if floats is not None:
-        low_float, high_float = floats
-        return max(0, float_rank(high_float) - float_rank(low_float) + 1)
-    return None
-
-
 def _column_limits(spec: FieldSpec) -> str:
     if spec.type == "int":
         return " within the 32-bit range of the column"
     if spec.type == "decimal":
-        digits = spec.max_digits or 12
-        places = spec.decimal_places if spec.decimal_places is not None else 2
+        digits, places = digits_and_places(spec)
         return f" with max_digits {digits} and decimal_places {places}"
     return " (each compared as a 64-bit float)"
 
 
 def _values(count: int) -> str:
     return "one value" if count == 1 else f"only {count} values"
-
-
-def _fits_float(value: int | Decimal) -> bool:
-    try:
-        return math.isfinite(float(value))
-    except OverflowError:
-        return False
 
 
 def pattern_problem(pattern: str) -> str | None:

@@ -16,6 +16,7 @@ from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
 from backsmith.spec import names
+from backsmith.spec.bounds import digits_and_places
 from backsmith.spec.checks import enum_members, model_class, module_name
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
@@ -107,11 +108,11 @@ class Field:
 
     @property
     def max_digits(self) -> int:
-        return self.spec.max_digits or 12
+        return digits_and_places(self.spec)[0]
 
     @property
     def decimal_places(self) -> int:
-        return self.spec.decimal_places if self.spec.decimal_places is not None else 2
+        return digits_and_places(self.spec)[1]
 
     @property
     def on_delete(self) -> str:

@@ -17,12 +17,11 @@ from pydantic import AwareDatetime, EmailStr, Field, HttpUrl, TypeAdapter, Valid
 from pydantic_core import SchemaError
 
 from backsmith.spec import regex_samples
+from backsmith.spec.bounds import INT32_MAX, INT32_MIN, digits_and_places
 from backsmith.spec.checks import KeyPath
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Spec
 from backsmith.spec.patterns import ascii_classes
-
-INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
 def value_type(spec: FieldSpec) -> Any:
@@ -48,8 +47,7 @@ def value_type(spec: FieldSpec) -> Any:
     if kind in ("float", "decimal"):
         extra: dict[str, Any] = {"allow_inf_nan": False}
         if kind == "decimal":
-            extra["max_digits"] = spec.max_digits or 12
-            extra["decimal_places"] = spec.decimal_places if spec.decimal_places is not None else 2
+            extra["max_digits"], extra["decimal_places"] = digits_and_places(spec)
         base: Any = float if kind == "float" else Decimal
         return Annotated[base, Field(ge=spec.ge, le=spec.le, gt=spec.gt, lt=spec.lt, **extra)]
     simple: dict[str, Any] = {
