@@ -14,7 +14,7 @@ from typing import Any
 
 from backsmith.render import samples
 from backsmith.render.python import filters, keyword_argument, literal, utc_datetime
-from backsmith.spec.bounds import INT32_MAX, INT32_MIN
+from backsmith.spec.bounds import INT32_MAX, INT32_MIN, shifted, unit_range
 from backsmith.spec.resolved import Field, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
@@ -348,6 +348,16 @@ def _exact_sum(value: Decimal, offset: int) -> Decimal:
     precision = len(digits) + abs(int(exponent)) + 2
     with localcontext(Context(prec=precision)):
         return value + offset
+
+
+def decimal_extremes(field: Field) -> tuple[str, str]:
+    """A decimal field's smallest and largest admitted values, as exact text: the
+    document's bounds are JSON numbers, exact only to a double's 17 digits."""
+    extremes = unit_range(field.spec)
+    if extremes is None:
+        raise ValueError(f"{field.name} is not a decimal field")
+    low, high, places = extremes
+    return format(shifted(low, -places), "f"), format(shifted(high, -places), "f")
 
 
 def missing_id(resource: ResourceInfo) -> Any:
