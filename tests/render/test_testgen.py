@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.testgen import DEFAULT_BODY_LIMIT, invalid_values
-from backsmith.spec.resolved import Field, resolve
+from backsmith.render.testgen import DEFAULT_BODY_LIMIT, invalid_values, passer
+from backsmith.spec.resolved import Field, ResourceInfo, resolve
 
 
 def _field(definition: str) -> Field:
@@ -33,3 +33,24 @@ def test_no_too_long_case_when_the_body_limit_refuses_it_first(limit: int) -> No
     labels = [case.label for case in invalid_values(_field(f"{{type: text, max_length: {limit}}}"))]
     assert "too_long" not in labels
     assert "nul" in labels
+
+
+def _resource(access: str) -> ResourceInfo:
+    spec = parse_spec(
+        "name: shop\nauth: {kind: local, roles: [editor, steward]}\nresources:\n"
+        f"  Book:\n    owned: true\n    access: {access}\n    fields: {{title: str}}\n"
+    )
+    return resolve(spec).resources[0]
+
+
+@pytest.mark.parametrize("operation", ["update", "delete"])
+def test_a_role_that_cannot_read_the_makers_row_is_not_the_passer(operation: str) -> None:
+    """With read: owner, a row made by an editor is hidden from a steward (404), so the
+    test that a write succeeds goes through admin, who passes every rule and sees it."""
+    book = _resource(f"{{read: owner, create: editor, {operation}: steward}}")
+    assert passer(book, operation) == "actors.admin"
+
+
+def test_the_makers_own_role_stays_the_passer() -> None:
+    book = _resource("{read: owner, create: editor, delete: editor}")
+    assert passer(book, "delete") == 'actors.with_role("editor")'

@@ -124,10 +124,17 @@ def passer(resource: ResourceInfo, operation: str) -> str:
     if rule_name == "owner":
         return maker(resource)
     if is_role(rule_name):
-        if operation in ("update", "delete") and not _passes(rule(resource, "read"), rule_name):
+        if operation in ("update", "delete") and not _sees_rows_of_maker(resource, rule_name):
             return "actors.admin"
         return f'actors.with_role("{rule_name}")'
     return maker(resource) if operation in ("update", "delete") else "actors.alice"
+
+
+def _sees_rows_of_maker(resource: ResourceInfo, role: str) -> bool:
+    """Whether a caller with just `role` can read a row made by `maker`: an owner read
+    rule hides it unless that role is the maker's own."""
+    read = rule(resource, "read")
+    return _passes(read, role) and (read != "owner" or role == maker_name(resource))
 
 
 def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
