@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.testgen import DEFAULT_BODY_LIMIT, invalid_values, passer
-from backsmith.spec.resolved import Field, ResourceInfo, resolve
+from backsmith.render.testgen import DEFAULT_BODY_LIMIT, invalid_values, passer, signing_algorithm
+from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, resolve
 
 
 def _field(definition: str) -> Field:
@@ -54,3 +54,28 @@ def test_a_role_that_cannot_read_the_makers_row_is_not_the_passer(operation: str
 def test_the_makers_own_role_stays_the_passer() -> None:
     book = _resource("{read: owner, create: editor, delete: editor}")
     assert passer(book, "delete") == 'actors.with_role("editor")'
+
+
+def _jwks_project(algorithms: str) -> ProjectInfo:
+    spec = parse_spec(
+        "name: shop\nauth: {kind: jwks, jwks_url: 'https://i.example/jwks', issuer: i, "
+        f"audience: a{algorithms}}}\nresources:\n  Book:\n    fields: {{title: str}}\n"
+    )
+    return resolve(spec)
+
+
+@pytest.mark.parametrize(
+    ("algorithms", "name", "jwk_class"),
+    [
+        ("", "EdDSA", "OKPAlgorithm"),
+        (", algorithms: [RS256, EdDSA]", "EdDSA", "OKPAlgorithm"),
+        (", algorithms: [ES512]", "ES512", "ECAlgorithm"),
+        (", algorithms: [PS384, RS256]", "PS384", "RSAPSSAlgorithm"),
+        (", algorithms: [RS512]", "RS512", "RSAAlgorithm"),
+    ],
+)
+def test_the_test_issuer_signs_with_an_algorithm_the_spec_accepts(
+    algorithms: str, name: str, jwk_class: str
+) -> None:
+    signing = signing_algorithm(_jwks_project(algorithms))
+    assert (signing.name, signing.jwk_class) == (name, jwk_class)

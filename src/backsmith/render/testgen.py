@@ -15,9 +15,39 @@ from typing import Any
 from backsmith.render import samples
 from backsmith.render.python import filters, keyword_argument, literal, utc_datetime
 from backsmith.spec.bounds import INT32_MAX, INT32_MIN, shifted, unit_range
-from backsmith.spec.resolved import Field, ResourceInfo
+from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
 
 ROLE_RULES_EXCLUDED = ("public", "user", "owner")
+
+
+@dataclass(frozen=True)
+class SigningAlgorithm:
+    """How the generated tests' token issuer makes keys for one JWS algorithm."""
+
+    name: str
+    kind: str
+    key_class: str
+    generate: str
+    jwk_class: str
+
+
+_RSA = ("rsa.RSAPrivateKey", "rsa.generate_private_key(public_exponent=65537, key_size=2048)")
+_CURVES = {"ES256": "SECP256R1", "ES384": "SECP384R1", "ES512": "SECP521R1"}
+
+
+def signing_algorithm(project: ProjectInfo) -> SigningAlgorithm:
+    """The algorithm the test issuer signs with: EdDSA (Better Auth's) when the spec
+    accepts it, else the first it lists, so that the tests run the spec's own settings."""
+    name = "EdDSA" if "EdDSA" in project.algorithms else project.algorithms[0]
+    if name == "EdDSA":
+        return SigningAlgorithm(
+            name, "OKP", "Ed25519PrivateKey", "Ed25519PrivateKey.generate()", "OKPAlgorithm"
+        )
+    if name in _CURVES:
+        generate = f"ec.generate_private_key(ec.{_CURVES[name]}())"
+        return SigningAlgorithm(name, "EC", "ec.EllipticCurvePrivateKey", generate, "ECAlgorithm")
+    jwk_class = "RSAPSSAlgorithm" if name.startswith("PS") else "RSAAlgorithm"
+    return SigningAlgorithm(name, "RSA", *_RSA, jwk_class)
 
 
 def rule(resource: ResourceInfo, operation: str) -> str:
