@@ -414,8 +414,94 @@ BAD = [
         "should match pattern '^[A-Za-z0-9_ ]+$'",
         5,
     ),
+    # Pydantic's lax mode read these as the type the key wants, so the wrong type went
+    # unnoticed, or (a default or example, rendered as written) into the generated code.
+    Bad(
+        "owned-as-text",
+        _with_book("title: str\n", "    owned: 'yes'\n"),
+        "resources.Book.owned",
+        "expected true or false, got the text 'yes'",
+        4,
+    ),
+    Bad(
+        "soft-delete-as-number",
+        _with_book("title: str\n", "    soft_delete: 1\n"),
+        "resources.Book.soft_delete",
+        "expected true or false, got the number 1",
+        4,
+    ),
+    Bad(
+        "cache-as-boolean",
+        _with_book("title: str\n", "    cache: true\n"),
+        "resources.Book.cache",
+        "expected a whole number, got the boolean true",
+        4,
+    ),
+    Bad(
+        "unique-as-text",
+        _with_book("title: {type: str, unique: 'true'}\n"),
+        "resources.Book.fields.title.unique",
+        "expected true or false, got the text 'true'",
+        5,
+    ),
+    Bad(
+        "max-length-as-text",
+        _with_book("title: {type: str, max_length: '20'}\n"),
+        "resources.Book.fields.title.max_length",
+        "expected a whole number, got the text '20'",
+        5,
+    ),
+    Bad(
+        "bound-as-boolean",
+        _with_book("pages: {type: int, ge: true}\n"),
+        "resources.Book.fields.pages.ge",
+        "expected a number, got the boolean true",
+        5,
+    ),
+    Bad(
+        "int-default-as-text",
+        _with_book("pages: {type: int, default: '5'}\n"),
+        "resources.Book.fields.pages.default",
+        "default '5' does not fit the field: input should be a valid integer",
+        5,
+    ),
+    Bad(
+        "bool-default-as-text",
+        _with_book("sold: {type: bool, default: 'yes'}\n"),
+        "resources.Book.fields.sold.default",
+        "default 'yes' does not fit the field: input should be a valid boolean",
+        5,
+    ),
+    Bad(
+        "int-example-as-boolean",
+        _with_book("pages: {type: int, example: true}\n"),
+        "resources.Book.fields.pages.example",
+        "example true does not fit the field: input should be a valid integer",
+        5,
+    ),
+    Bad(
+        "float-default-as-text",
+        _with_book("weight: {type: float, default: '1.5'}\n"),
+        "resources.Book.fields.weight.default",
+        "input should be a valid number",
+        5,
+    ),
+    Bad(
+        "required-field-defaults-to-null",
+        _with_book("title: {type: str, default: null}\n"),
+        "resources.Book.fields.title.default",
+        "a required field cannot default to null; make it optional",
+        5,
+    ),
 ]
-CLI_CASES = ["misspelt-type", "unique-bool", "tab-indent", "resources-list", "json-input"]
+CLI_CASES = [
+    "misspelt-type",
+    "unique-bool",
+    "tab-indent",
+    "resources-list",
+    "json-input",
+    "int-default-as-text",
+]
 
 
 def _by_id(ids: list[str]) -> list[Bad]:

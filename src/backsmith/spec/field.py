@@ -10,7 +10,16 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from backsmith.spec.suggest import did_you_mean
@@ -52,7 +61,18 @@ def _reasonable_size(value: int | Decimal) -> int | Decimal:
     return value
 
 
-Number = Annotated[int | Decimal, AfterValidator(_reasonable_size)]
+def _not_boolean(value: Any) -> Any:
+    """Pydantic would read `ge: true` as 1; a bound written as a boolean is a mistake."""
+    if isinstance(value, bool):
+        raise PydanticCustomError(
+            "number_type",
+            "expected a number, got the boolean {value}",
+            {"value": str(value).lower()},
+        )
+    return value
+
+
+Number = Annotated[int | Decimal, BeforeValidator(_not_boolean), AfterValidator(_reasonable_size)]
 
 _BOUNDS = ("ge", "le", "gt", "lt")
 TYPE_OPTIONS: dict[str, tuple[str, ...]] = {
@@ -92,21 +112,23 @@ class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     type: FieldType = Field(description="The field's type.")
-    optional: bool = Field(False, description="Nullable, and may be left out of bodies.")
+    optional: StrictBool = Field(False, description="Nullable, and may be left out of bodies.")
     default: Any = Field(None, description="Value used when a create body leaves the field out.")
-    unique: bool = Field(False, description="No two rows share a value (409 on a clash).")
-    index: bool = Field(False, description="Add a database index.")
+    unique: StrictBool = Field(False, description="No two rows share a value (409 on a clash).")
+    index: StrictBool = Field(False, description="Add a database index.")
     description: str | None = Field(None, description="Shown in the OpenAPI document.")
     example: Any = Field(None, description="Example value for the OpenAPI document and tests.")
-    read_only: bool = Field(
+    read_only: StrictBool = Field(
         False, description="Set by the server (from `default`), ignored in bodies."
     )
-    write_only: bool = Field(False, description="Accepted in bodies, never returned.")
-    immutable: bool = Field(False, description="Settable on create only; PATCH may not change it.")
-    max_length: int | None = Field(
+    write_only: StrictBool = Field(False, description="Accepted in bodies, never returned.")
+    immutable: StrictBool = Field(
+        False, description="Settable on create only; PATCH may not change it."
+    )
+    max_length: StrictInt | None = Field(
         None, ge=1, le=MAX_LENGTH, description="str, text: most characters."
     )
-    min_length: int | None = Field(
+    min_length: StrictInt | None = Field(
         None, ge=0, le=MAX_LENGTH, description="str, text: fewest characters."
     )
     pattern: str | None = Field(None, description="str: a regular expression the value must match.")
@@ -114,10 +136,10 @@ class FieldSpec(BaseModel):
     le: Number | None = Field(None, description="int, float, decimal: at most this.")
     gt: Number | None = Field(None, description="int, float, decimal: more than this.")
     lt: Number | None = Field(None, description="int, float, decimal: less than this.")
-    max_digits: int | None = Field(
+    max_digits: StrictInt | None = Field(
         None, ge=1, le=1000, description="decimal: total digits (default 12)."
     )
-    decimal_places: int | None = Field(
+    decimal_places: StrictInt | None = Field(
         None, ge=0, le=1000, description="decimal: digits after the point (default 2)."
     )
     values: list[str] | None = Field(None, description="enum: the allowed values.")

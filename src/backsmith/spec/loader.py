@@ -391,6 +391,7 @@ _CUSTOM = frozenset(
         "missing_to",
         "missing_values",
         "number_size",
+        "number_type",
     }
 )
 _EXPECTED = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from backsmith.spec.field import FieldSpec
 
@@ -78,7 +78,7 @@ class Resource(SpecModel):
     plural: str | None = Field(
         None, description="snake_case plural; overrides the table name and URL path."
     )
-    owned: bool = Field(False, description="Each row belongs to the user who created it.")
+    owned: StrictBool = Field(False, description="Each row belongs to the user who created it.")
     access: dict[Operation, str] = Field(
         default_factory=dict, description="Operation -> public, user, owner or a role name."
     )
@@ -96,10 +96,10 @@ class Resource(SpecModel):
     unique_together: list[list[str]] = Field(
         default_factory=list, description="Composite unique constraints."
     )
-    soft_delete: bool = Field(
+    soft_delete: StrictBool = Field(
         False, description="DELETE sets deleted_at; deleted rows disappear from every read."
     )
-    cache: int = Field(
+    cache: StrictInt = Field(
         0,
         ge=0,
         le=MAX_CACHE_SECONDS,

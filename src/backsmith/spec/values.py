@@ -23,6 +23,9 @@ from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Spec
 from backsmith.spec.patterns import ascii_classes
 
+STRICT_TYPES = ("int", "float", "bool")
+"""Types whose default and example must be written as YAML or JSON numbers or booleans."""
+
 
 def value_type(spec: FieldSpec) -> Any:
     """The Python type (with constraints) a value of this field must satisfy."""
@@ -102,18 +105,27 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
             except SchemaError:
                 # Only a pattern Pydantic cannot compile gets here; checks.py reports it.
                 continue
+            if "default" in field.model_fields_set and field.default is None and not field.optional:
+                yield (
+                    (*path, "default"),
+                    "a required field cannot default to null; make it optional or drop the default",
+                )
             for key in ("default", "example"):
                 value = getattr(field, key)
                 if key not in field.model_fields_set or value is None:
                     continue
                 try:
-                    adapter.validate_python(value)
+                    # Strict for numbers and booleans: the value is rendered as written, so
+                    # '5' or yes must not pass as 5 or true.
+                    adapter.validate_python(value, strict=field.type in STRICT_TYPES)
                 except ValidationError as error:
                     reason = error.errors()[0]["msg"]
+                    if not reason[:2].isupper():  # keep "UUID input..." as it is
+                        reason = reason[0].lower() + reason[1:]
                     yield (
                         (*path, key),
                         f"{key} {_shown(value)} does not fit the field: "
-                        f"{reason[0].lower()}{reason[1:]}; change it or drop it",
+                        f"{reason}; change it or drop it",
                     )
 
 
