@@ -493,6 +493,29 @@ BAD = [
         "a required field cannot default to null; make it optional",
         5,
     ),
+    # A write_only field is never returned; a filter, sort or search on it would tell
+    # callers its values all the same (`?pin=1234` answers whether a row has that pin).
+    Bad(
+        "filter-on-write-only",
+        _with_book("pin: {type: str, write_only: true}\n", "    filter: [pin]\n"),
+        "resources.Book.filter[0]",
+        "'pin' is write_only, and ?pin= would let callers find out its values",
+        4,
+    ),
+    Bad(
+        "sort-on-write-only",
+        _with_book("pin: {type: str, write_only: true}\n", "    sort: [pin]\n"),
+        "resources.Book.sort[0]",
+        "?sort=pin would let callers find out its values",
+        4,
+    ),
+    Bad(
+        "search-on-write-only",
+        _with_book("pin: {type: str, write_only: true}\n", "    search: [pin]\n"),
+        "resources.Book.search[0]",
+        "?q= would let callers find out its values",
+        4,
+    ),
 ]
 CLI_CASES = [
     "misspelt-type",

@@ -589,6 +589,13 @@ class Checker:
                         f"'{field_name}' is {kind}; search takes string fields "
                         "(str, text, email, url)",
                     )
+                elif field_name in resource.fields and resource.fields[field_name].write_only:
+                    self.add(
+                        where,
+                        f"'{field_name}' is write_only, and "
+                        f"?{_QUERY_FORMS[key].format(name=field_name)} would let "
+                        f"callers find out its values; drop it from {key} or drop write_only",
+                    )
                 elif key == "sort" and kind in ("json", "many"):
                     self.add(where, f"'{field_name}' is {kind} and cannot be sorted")
                 elif key == "filter" and kind == "json":
@@ -639,6 +646,9 @@ class Checker:
                 f"required refs form a cycle ({chain}); make one of them optional",
             )
 
+
+_QUERY_FORMS = {"sort": "sort={name}", "filter": "{name}=", "search": "q="}
+"""How each query list reaches the wire, for messages about a write_only field in it."""
 
 ASYMMETRIC_ALGORITHMS = (
     "EdDSA",
