@@ -516,6 +516,17 @@ BAD = [
         "?q= would let callers find out its values",
         4,
     ),
+    Bad(
+        # Note's second ref to Book is /books/{id}/notes-by-editor, NotesByEditor's first
+        # too: FastAPI served the first route only, and the generated test of the other failed.
+        "two-reverse-listings-on-one-path",
+        "name: shop\nresources:\n  Book:\n    fields: {t: str}\n  Note:\n"
+        "    fields: {a: ref(Book), editor: ref(Book)}\n  NotesByEditor:\n"
+        "    plural: notes_by_editor\n    fields: {book: ref(Book)}\n",
+        "resources.NotesByEditor.fields.book",
+        "its reverse listing /books/{id}/notes-by-editor is also Note.editor's",
+        9,
+    ),
 ]
 CLI_CASES = [
     "misspelt-type",

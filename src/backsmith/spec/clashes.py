@@ -22,6 +22,7 @@ def check_clashes(project: ProjectInfo) -> Iterator[tuple[KeyPath, str]]:
     """Every derived name that two things would share, each at the key path to change."""
     yield from _tables(project)
     yield from _classes(project)
+    yield from _reverse_routes(project)
     for resource in project.resources:
         yield from _wire_names(resource)
 
@@ -112,3 +113,23 @@ def _wire_names(resource: ResourceInfo) -> Iterator[tuple[KeyPath, str]]:
                 ),
             )
         taken.setdefault(item.wire, f"the field '{item.name}'")
+
+
+def _reverse_routes(project: ProjectInfo) -> Iterator[tuple[KeyPath, str]]:
+    """Two reverse listings on one path (`Note`'s second ref `editor` to Book gives
+    `/books/{id}/notes-by-editor`, as does `NotesByEditor`'s first): the second would
+    never be reached."""
+    for parent in project.resources:
+        owners: dict[str, str] = {}
+        for reverse in parent.reverses:
+            path: KeyPath = ("resources", reverse.child.name, "fields", reverse.field.name)
+            route = f"{parent.path}/{{id}}/{reverse.segment}"
+            if reverse.segment in owners:
+                yield (
+                    path,
+                    (
+                        f"its reverse listing {route} is also {owners[reverse.segment]}'s; "
+                        f"rename the field, or set 'plural:' on {reverse.child.name}"
+                    ),
+                )
+            owners.setdefault(reverse.segment, f"{reverse.child.name}.{reverse.field.name}")
