@@ -528,6 +528,24 @@ BAD = [
         9,
     ),
 ]
+# Origins that CORS (an exact comparison with the browser's Origin header) never matches.
+BAD += [
+    Bad(
+        f"origin-{label}",
+        _with_book("title: str\n", top=f"cors: {{origins: ['{origin}']}}\n"),
+        "cors.origins[0]",
+        fragment,
+        2,
+    )
+    for label, origin, fragment in [
+        ("upper-case", "https://App.example.com", "as 'https://app.example.com'"),
+        ("default-port", "https://app.example.com:443", "as 'https://app.example.com'"),
+        ("unicode-host", "https://bücher.example", "as 'https://xn--bcher-kva.example'"),
+        ("wildcard-host", "https://*.example.com", "a wildcard would match nothing"),
+        ("port-too-big", "http://localhost:99999", "has a port outside 1-65535"),
+        ("user-name", "https://me@app.example.com", "has a user name"),
+    ]
+]
 CLI_CASES = [
     "misspelt-type",
     "unique-bool",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, TypeAdapter
 from pydantic_core import SchemaError
@@ -276,6 +277,10 @@ class Checker:
                     f"'{origin}' is not an origin; write scheme and host, "
                     "e.g. https://app.example.com",
                 )
+            elif origin != "*":
+                problem = _origin_problem(origin)
+                if problem is not None:
+                    self.add(("cors", "origins", index), problem)
 
     # -- resources ------------------------------------------------------------
 
@@ -645,6 +650,42 @@ class Checker:
                 ("resources", cycle[0]),
                 f"required refs form a cycle ({chain}); make one of them optional",
             )
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin_problem(origin: str) -> str | None:
+    """Why a browser never sends `origin` as its `Origin` header, which CORS compares
+    exactly: the spec's origin would then allow nothing."""
+    parts = urlsplit(origin)
+    host = parts.netloc.rpartition("@")[2]
+    if "@" in parts.netloc:
+        return f"'{origin}' has a user name, which an Origin header never carries; drop it"
+    if "*" in host:
+        return (
+            f"'{origin}': an origin is matched exactly, so a wildcard would match nothing; "
+            "list each origin"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"'{origin}' has a port outside 1-65535"
+    name = parts.hostname or ""
+    try:
+        ascii_name = name.encode("idna").decode("ascii") if not name.isascii() else name.lower()
+    except UnicodeError:
+        return f"'{origin}' has a host name that cannot be written in ASCII (IDNA)"
+    written = f"{parts.scheme}://{ascii_name}" if ":" not in ascii_name else None
+    if written is None:  # an IPv6 literal: keep it as given, only the port matters
+        written = f"{parts.scheme}://{host.rsplit(']', 1)[0]}]"
+    if port is not None and port != DEFAULT_PORTS[parts.scheme]:
+        written += f":{port}"
+    if written != origin:
+        return f"browsers send this origin as '{written}', and CORS compares exactly; write that"
+    return None
 
 
 _QUERY_FORMS = {"sort": "sort={name}", "filter": "{name}=", "search": "q="}
