@@ -87,6 +87,30 @@ RESERVED_PACKAGES = frozenset(
         "pytest",
     }
 )
+# Every top-level module installed with the generated project's dependencies, dev tools
+# included (tests/spec/test_dependency_modules.py recomputes the set from the generated
+# pyproject.toml): with PYTHONPATH=src, or once installed, a project package of one of
+# these names hides it, so `name: taskiq` broke the project's imports and `name: mypy`
+# made `python -m mypy` run the project's own CLI.
+DEPENDENCY_MODULES = frozenset(
+    {
+        *("aiohappyeyeballs", "aiohttp", "aiosignal", "aiosqlite", "alembic"),
+        *("annotated_doc", "annotated_types", "anyio", "argon2", "ast_serialize"),
+        *("async_timeout", "asyncpg", "attr", "attrs", "beartype", "certifi", "cffi"),
+        *("click", "coredis", "cryptography", "deprecated", "dns", "dotenv"),
+        *("email_validator", "fastapi", "frozenlist", "granian", "greenlet", "h11"),
+        *("httpcore", "httpx", "idna", "iniconfig", "jwt", "librt", "limits", "mako"),
+        *("markupsafe", "multidict", "multipart", "mypy", "mypy_extensions", "mypyc"),
+        *("opentelemetry", "packaging", "pathspec", "pluggy", "propcache", "pwdlib"),
+        *("py", "pycparser", "pycron", "pydantic", "pydantic_core", "pydantic_settings"),
+        *("pygments", "pympler", "pytest", "pytest_asyncio", "python_multipart", "redis"),
+        *("ruff", "sqlalchemy", "starlette", "taskiq", "taskiq_dependencies"),
+        *("taskiq_redis", "typing_extensions", "typing_inspection", "uvloop"),
+        *("watchfiles", "wrapt", "yarl"),
+        # Installed beside them by pip and the build backend.
+        *("pip", "setuptools", "pkg_resources", "wheel", "hatchling"),
+    }
+)
 # Field names the generated resources already have: the implicit fields and what the
 # owner and soft delete add.
 RESERVED_FIELDS = frozenset({"id", "created_at", "updated_at", "deleted_at", "owner", "owner_id"})
@@ -205,7 +229,10 @@ class Checker:
             suggestion = _suggest_snake(name)
             self.add(("name",), f"'{name}' is not a snake_case identifier; try '{suggestion}'")
         elif (
-            keyword.iskeyword(name) or name in sys.stdlib_module_names or name in RESERVED_PACKAGES
+            keyword.iskeyword(name)
+            or name in sys.stdlib_module_names
+            or name in RESERVED_PACKAGES
+            or name in DEPENDENCY_MODULES
         ):
             self.add(
                 ("name",),
