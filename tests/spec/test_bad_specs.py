@@ -527,6 +527,22 @@ BAD = [
         "its reverse listing /books/{id}/notes-by-editor is also Note.editor's",
         9,
     ),
+    Bad(
+        # Written into the generated package's docstring, it made the project unimportable
+        # ("source code string cannot contain null bytes").
+        "nul-in-title",
+        _with_book("title: str\n", top='title: "Shop\\0"\n'),
+        "title",
+        "the value contains a NUL character",
+        2,
+    ),
+    Bad(
+        "nul-in-default",
+        _with_book('title: {type: str, default: "a\\0b"}\n'),
+        "resources.Book.fields.title.default",
+        "the value contains a NUL character",
+        5,
+    ),
 ]
 # Origins that CORS (an exact comparison with the browser's Origin header) never matches.
 BAD += [
@@ -553,6 +569,7 @@ CLI_CASES = [
     "resources-list",
     "json-input",
     "int-default-as-text",
+    "nul-in-title",
 ]
 
 

@@ -135,6 +135,9 @@ class _Scan:
                     key_node,
                 )
                 continue
+            if "\0" in key:
+                self.problem(path, f"a key contains {_NUL_REASON}; remove it", key_node)
+                continue
             if key in seen:
                 self.problem(
                     child,
@@ -164,6 +167,8 @@ class _Scan:
                 "the value contains an unpaired surrogate escape such as \\ud800; remove it",
                 node,
             )
+        elif "\0" in text:
+            self.problem(path, f"the value contains {_NUL_REASON}; remove it", node)
         elif node.tag in (_TAG + "int", _TAG + "float"):
             self.raw_scalars[path] = text
             if sum(char.isdigit() for char in text) > MAX_NUMBER_DIGITS:
@@ -510,6 +515,11 @@ def _mark(node: yaml.Node) -> Position:
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
+_NUL_REASON = (
+    "a NUL character (\\0), which neither the generated Python source nor PostgreSQL text can hold"
+)
 
 
 def _has_surrogate(text: str) -> bool:
