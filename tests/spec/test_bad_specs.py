@@ -537,6 +537,21 @@ BAD = [
         2,
     ),
     Bad(
+        # Both were XYCaller in auth/dependencies.py, which mypy refused.
+        "roles-with-one-dependency-name",
+        _with_book("title: str\n", top="auth: {kind: local, roles: [x-y, x_y]}\n"),
+        "auth.roles[1]",
+        "role 'x_y' would get the dependency XYCaller, already used by role 'x-y'",
+        2,
+    ),
+    Bad(
+        "role-named-like-the-user-rule",
+        _with_book("title: str\n", top="auth: {kind: local, roles: [user_]}\n"),
+        "auth.roles[0]",
+        "already used by the user and owner rules",
+        2,
+    ),
+    Bad(
         "nul-in-default",
         _with_book('title: {type: str, default: "a\\0b"}\n'),
         "resources.Book.fields.title.default",

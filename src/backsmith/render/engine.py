@@ -58,7 +58,7 @@ def environment() -> jinja2.Environment:
     env.filters["id_python"] = python.id_python
     env.filters["pascal"] = names.pascal
     env.filters["a"] = names.with_article
-    env.filters["pascal_role"] = lambda role: names.pascal(role.replace("-", "_"))
+    env.filters["pascal_role"] = names.role_class
     return env
 
 

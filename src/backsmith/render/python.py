@@ -618,7 +618,7 @@ def caller_alias(rule: str) -> str:
         return "PublicCaller"
     if rule in ("user", "owner"):
         return "UserCaller"
-    return names.pascal(rule.replace("-", "_")) + "Caller"
+    return names.role_class(rule) + "Caller"
 
 
 def caller_aliases(resource: ResourceInfo) -> list[str]:

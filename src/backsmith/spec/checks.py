@@ -252,6 +252,8 @@ class Checker:
         if auth.kind == "none" and "roles" in given:
             self.add(("auth", "roles"), "roles need auth; with auth.kind none every rule is public")
         seen_roles: set[str] = set()
+        aliases = {"Public": "the public rule", "User": "the user and owner rules"}
+        aliases["Admin"] = "the admin role"
         for index, role in enumerate(auth.roles):
             if role in seen_roles:
                 self.add(("auth", "roles", index), f"role '{role}' is listed twice; drop one")
@@ -263,6 +265,15 @@ class Checker:
                 )
             elif role in RULE_KEYWORDS:
                 self.add(("auth", "roles", index), f"'{role}' is an access rule, not a role name")
+            elif role != "admin" and names.role_class(role) in aliases:
+                alias = names.role_class(role)
+                self.add(
+                    ("auth", "roles", index),
+                    f"role '{role}' would get the dependency {alias}Caller, already "
+                    f"used by {aliases[alias]}; rename the role",
+                )
+            else:
+                aliases.setdefault(names.role_class(role), f"role '{role}'")
         if auth.kind == "jwks":
             for key in ("jwks_url", "issuer", "audience"):
                 if getattr(auth, key) is None:

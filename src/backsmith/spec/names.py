@@ -36,6 +36,11 @@ def pascal(snake_name: str) -> str:
     return "".join(part.capitalize() for part in snake_name.split("_"))
 
 
+def role_class(role: str) -> str:
+    """`data-steward` -> `DataSteward`, as in the role's dependency `DataStewardCaller`."""
+    return pascal(role.replace("-", "_"))
+
+
 def title(snake_name: str) -> str:
     """`book_shop` -> `Book Shop`."""
     return " ".join(part.capitalize() for part in snake_name.split("_"))
