@@ -34,16 +34,25 @@ resources:
     search: [s]
 """,
     # A role that may update or delete but not read another's rows (read: owner) gets
-    # 404 for them; the generated tests sent that role to delete the maker's row.
+    # 404 for them; the generated tests sent that role to delete the maker's row. Paper's
+    # owner may update it but not read it (read: reviewer), so gets 404 too. Roles named
+    # like the tests' plain users (alice, bob, anonymous) got their email addresses and
+    # their places in the access matrix.
     "edge_roles": """\
 name: edge_roles
-auth: {kind: local, roles: [editor, steward]}
+auth: {kind: local, roles: [editor, steward, reviewer, alice, bob, anonymous]}
 resources:
   Person:
     owned: true
     access: {list: user, read: owner, create: editor, update: steward, delete: steward}
     fields:
       name: str
+  Paper:
+    owned: true
+    access: {list: alice, read: reviewer, create: anonymous, update: owner, delete: bob}
+    fields:
+      title: str
+      person: {type: ref, to: Person, optional: true}
 """,
 }
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.testgen import DEFAULT_BODY_LIMIT, invalid_values, passer, signing_algorithm
+from backsmith.render.testgen import (
+    DEFAULT_BODY_LIMIT,
+    access_matrix,
+    callers,
+    invalid_values,
+    maker_name,
+    passer,
+    signing_algorithm,
+)
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, resolve
 
 
@@ -79,3 +87,21 @@ def test_the_test_issuer_signs_with_an_algorithm_the_spec_accepts(
 ) -> None:
     signing = signing_algorithm(_jwks_project(algorithms))
     assert (signing.name, signing.jwk_class) == (name, jwk_class)
+
+
+def test_an_owner_who_cannot_read_the_row_is_not_the_passer() -> None:
+    """read: editor, update: owner: the maker (a steward) owns the row yet gets 404."""
+    book = _resource("{read: editor, create: steward, update: owner}")
+    assert passer(book, "update") == "actors.admin"
+
+
+def test_a_role_named_like_a_plain_caller_is_a_caller_of_its_own() -> None:
+    spec = parse_spec(
+        "name: shop\nauth: {kind: local, roles: [alice, editor]}\nresources:\n"
+        "  Book:\n    access: {read: alice, create: alice}\n    fields: {title: str}\n"
+    )
+    book = resolve(spec).resources[0]
+    matrix = {(operation, caller): status for operation, caller, status in access_matrix(book)}
+    assert callers(book) == ["anonymous", "admin", "alice", "bob", "role:alice", "editor"]
+    assert (matrix["read", "alice"], matrix["read", "role:alice"]) == (403, 200)
+    assert maker_name(book) == "role:alice"

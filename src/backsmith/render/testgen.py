@@ -72,8 +72,28 @@ def _creator(resource: ResourceInfo) -> tuple[str, str]:
     """The caller the create rule names, and the expression for it in a test."""
     create = rule(resource, "create")
     if is_role(create):
-        return create, f'actors.with_role("{create}")'
+        return role_caller(create), f'actors.with_role("{create}")'
     return "alice", "actors.alice"
+
+
+PLAIN_CALLERS = ("anonymous", "admin", "alice", "bob")
+"""The callers the generated tests have besides one user per role."""
+
+
+def role_caller(role: str) -> str:
+    """The caller holding `role`: the role's name, unless a plain caller has that name
+    (a role `alice`); then `role:alice`, which no role name can be."""
+    return f"role:{role}" if role in PLAIN_CALLERS else role
+
+
+def prefixed_roles(project: ProjectInfo) -> bool:
+    """Whether some role's caller is `role:<name>` in the generated tests."""
+    return any(role in PLAIN_CALLERS for role in project.roles[1:])
+
+
+def role_of(caller: str) -> str:
+    """The role a role caller holds (`role:alice` -> `alice`)."""
+    return caller.removeprefix("role:")
 
 
 def _hidden_parents(resource: ResourceInfo, caller: str) -> list[Field]:
@@ -149,22 +169,25 @@ def _leads_to(start: ResourceInfo, goal: ResourceInfo) -> bool:
 
 def passer(resource: ResourceInfo, operation: str) -> str:
     """An actor who passes the operation's rule, on a row made by `maker`, and who can
-    see that row (admin, when the rule's role does not pass the read rule)."""
+    see that row (admin, when the rule's role or the maker does not pass the read rule)."""
     rule_name = rule(resource, operation)
-    if rule_name == "owner":
-        return maker(resource)
     if is_role(rule_name):
-        if operation in ("update", "delete") and not _sees_rows_of_maker(resource, rule_name):
-            return "actors.admin"
-        return f'actors.with_role("{rule_name}")'
-    return maker(resource) if operation in ("update", "delete") else "actors.alice"
+        caller, expression = role_caller(rule_name), f'actors.with_role("{rule_name}")'
+    elif rule_name == "owner" or operation in ("update", "delete"):
+        caller, expression = maker_name(resource), maker(resource)
+    else:
+        return "actors.alice"
+    if operation in ("update", "delete") and not _sees_rows_of_maker(resource, caller):
+        return "actors.admin"
+    return expression
 
 
-def _sees_rows_of_maker(resource: ResourceInfo, role: str) -> bool:
-    """Whether a caller with just `role` can read a row made by `maker`: an owner read
-    rule hides it unless that role is the maker's own."""
+def _sees_rows_of_maker(resource: ResourceInfo, caller: str) -> bool:
+    """Whether `caller` (a role, or the maker itself) can read a row made by `maker`: the
+    read rule may need a role the caller lacks, and an owner rule hides the row from all
+    but its maker."""
     read = rule(resource, "read")
-    return _passes(read, role) and (read != "owner" or role == maker_name(resource))
+    return _passes(read, caller) and (read != "owner" or caller == maker_name(resource))
 
 
 def clashable(resource: ResourceInfo, columns: tuple[str, ...]) -> bool:
@@ -509,18 +532,18 @@ SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204
 def maker_name(resource: ResourceInfo) -> str:
     expression = maker(resource)
     if expression.startswith("actors.with_role"):
-        return expression.split('"')[1]
+        return role_caller(expression.split('"')[1])
     return expression.removeprefix("actors.")
 
 
 def callers(resource: ResourceInfo) -> list[str]:
-    return ["anonymous", "admin", "alice", "bob", *resource.project.roles[1:]]
+    return [*PLAIN_CALLERS, *map(role_caller, resource.project.roles[1:])]
 
 
 def _roles_of(caller: str) -> set[str]:
     if caller in ("anonymous", "alice", "bob"):
         return set()
-    return {caller}
+    return {role_of(caller)}
 
 
 def _passes(rule_name: str, caller: str) -> bool:
