@@ -552,6 +552,23 @@ BAD = [
         2,
     ),
     Bad(
+        # 61 characters, within the limit, but its column author..._id is 64: PostgreSQL
+        # truncated it and every read of the row failed with a 500.
+        "ref-column-too-long",
+        _with_book(f"{'a' * 61}: {{type: ref, to: Book, optional: true}}\n"),
+        f"resources.Book.fields.{'a' * 61}",
+        "its column '" + "a" * 61 + "_id' is longer than 63 characters",
+        5,
+    ),
+    Bad(
+        "link-column-too-long",
+        "name: shop\nresources:\n  Book:\n    fields: {title: str}\n"
+        f"  {'B' * 61}:\n    plural: bees\n    fields: {{books: many(Book)}}\n",
+        f"resources.{'B' * 61}.fields.books",
+        f"its link table's column '{'b' * 61}_id' is longer than 63 characters",
+        7,
+    ),
+    Bad(
         "nul-in-default",
         _with_book('title: {type: str, default: "a\\0b"}\n'),
         "resources.Book.fields.title.default",

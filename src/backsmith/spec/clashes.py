@@ -23,6 +23,7 @@ def check_clashes(project: ProjectInfo) -> Iterator[tuple[KeyPath, str]]:
     yield from _tables(project)
     yield from _classes(project)
     yield from _reverse_routes(project)
+    yield from _long_columns(project)
     for resource in project.resources:
         yield from _wire_names(resource)
 
@@ -133,3 +134,31 @@ def _reverse_routes(project: ProjectInfo) -> Iterator[tuple[KeyPath, str]]:
                     ),
                 )
             owners.setdefault(reverse.segment, f"{reverse.child.name}.{reverse.field.name}")
+
+
+def _long_columns(project: ProjectInfo) -> Iterator[tuple[KeyPath, str]]:
+    """Columns PostgreSQL would truncate: a ref `<field>_id`, and a link table's
+    `<resource>_id` beside `<target>_id`. The queries name them in full, so every read
+    of the row would fail there (while SQLite keeps long names)."""
+    for resource in project.resources:
+        for item in resource.fields:
+            path: KeyPath = ("resources", resource.name, "fields", item.name)
+            if item.link is not None:
+                columns = [item.link.left_column, item.link.right_column]
+                for column in [column for column in columns if len(column) > MAX_IDENTIFIER]:
+                    yield (
+                        path,
+                        (
+                            f"its link table's column '{column}' is longer than "
+                            f"{MAX_IDENTIFIER} characters, which PostgreSQL truncates; "
+                            "shorten the resource's name or the field's"
+                        ),
+                    )
+            elif len(item.column) > MAX_IDENTIFIER:
+                yield (
+                    path,
+                    (
+                        f"its column '{item.column}' is longer than {MAX_IDENTIFIER} characters, "
+                        "which PostgreSQL truncates; shorten the field name"
+                    ),
+                )
