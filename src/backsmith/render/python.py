@@ -664,11 +664,19 @@ def invalidated_namespaces(resource: ResourceInfo) -> tuple[str, ...]:
     return tuple(item.module for item in affected)
 
 
-def cache_caller(resource: ResourceInfo, operation: str) -> str:
-    """Cached bodies are shared only for public routes; otherwise keyed by the caller."""
-    if not resource.project.auth_on or resource.access[operation] == "public":  # type: ignore[index]
+def cache_caller(resource: ResourceInfo, operation: str, parent: ResourceInfo | None = None) -> str:
+    """Cached bodies are shared only for public routes; otherwise keyed by the caller.
+
+    A public listing under a `parent` (`GET /vaults/{id}/coins`) is 404 to those who
+    cannot read the parent: unless that read is public too, each caller gets their own
+    entry, or the page the owner was served would be served to everyone else."""
+    if not resource.project.auth_on:
         return ""
-    return ", caller_id=caller.id"
+    if resource.access[operation] != "public":  # type: ignore[index]
+        return ", caller_id=caller.id"
+    if parent is not None and parent.access["read"] != "public":
+        return ", caller_id=None if caller is None else caller.id"
+    return ""
 
 
 def creation_order(project: ProjectInfo) -> list[ResourceInfo]:
