@@ -569,6 +569,24 @@ BAD = [
         7,
     ),
     Bad(
+        # max_length defaults to 255 for str: no value could have 300 characters.
+        "min-length-above-the-default-max",
+        _with_book("title: {type: str, min_length: 300}\n"),
+        "resources.Book.fields.title.min_length",
+        "min_length 300 is above max_length 255 (the default for str)",
+        5,
+    ),
+    Bad(
+        "empty-issuer",
+        _with_book(
+            "title: str\n",
+            top="auth: {kind: jwks, jwks_url: 'https://i.example/k', issuer: '', audience: a}\n",
+        ),
+        "auth.issuer",
+        "'issuer' is empty",
+        2,
+    ),
+    Bad(
         "nul-in-default",
         _with_book('title: {type: str, default: "a\\0b"}\n'),
         "resources.Book.fields.title.default",

@@ -44,6 +44,8 @@ TOO_LONG = (
     f"this name is longer than {MAX_NAME} characters, the most PostgreSQL keeps "
     "(and more than a file name may hold); shorten it"
 )
+DEFAULT_STR_LENGTH = 255
+"""A `str` field's max_length when the spec gives none (the contract's default)."""
 IMPLICIT_FIELDS = ("id", "created_at", "updated_at")
 TEST_ROWS = 3
 """Rows the generated tests hold at once (`test_returns_a_page` pages through three): a
@@ -278,6 +280,12 @@ class Checker:
             for key in ("jwks_url", "issuer", "audience"):
                 if getattr(auth, key) is None:
                     self.add(("auth",), f"auth.kind jwks needs '{key}'")
+                elif key != "jwks_url" and not getattr(auth, key).strip():
+                    self.add(
+                        ("auth", key),
+                        f"'{key}' is empty; tokens would have to carry an empty claim, so "
+                        "none from a real issuer would pass; give the issuer's value",
+                    )
             if auth.jwks_url is not None and not re.match(r"^https?://\S+$", auth.jwks_url):
                 self.add(("auth", "jwks_url"), f"'{auth.jwks_url}' is not an http(s) URL")
             if auth.algorithms == []:
@@ -479,14 +487,15 @@ class Checker:
 
     def _check_field_options(self, path: KeyPath, spec: FieldSpec) -> None:
         reported = len(self.problems)
-        if (
-            spec.min_length is not None
-            and spec.max_length is not None
-            and spec.min_length > spec.max_length
-        ):
+        max_length = spec.max_length
+        if max_length is None and spec.type == "str":
+            max_length = DEFAULT_STR_LENGTH
+        if spec.min_length is not None and max_length is not None and spec.min_length > max_length:
+            implied = " (the default for str)" if spec.max_length is None else ""
             self.add(
                 (*path, "min_length"),
-                f"min_length {spec.min_length} is above max_length {spec.max_length}",
+                f"min_length {spec.min_length} is above max_length {max_length}{implied}"
+                + ("; set max_length, or use text" if implied else ""),
             )
         if spec.type == "str" and spec.max_length is not None and spec.max_length > 10_485_760:
             self.add(
@@ -553,7 +562,7 @@ class Checker:
             )
         if spec.type == "str" and spec.pattern and spec.unique:
             found = regex_samples.samples(
-                spec.pattern, TEST_ROWS, spec.min_length or 0, spec.max_length or 255
+                spec.pattern, TEST_ROWS, spec.min_length or 0, spec.max_length or DEFAULT_STR_LENGTH
             )
             if isinstance(spec.example, str) and spec.example not in found:
                 found.append(spec.example)
