@@ -356,6 +356,20 @@ def fresh_postgres_database() -> Iterator[str]:
         asyncio.run(_postgres([f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']))
 
 
+def databases_named_like(prefix: str) -> list[str]:
+    """The server's databases whose names begin with `prefix`."""
+    names = asyncio.run(_postgres(["SELECT datname FROM pg_database"]))[0]
+    return [name for name in names if name.startswith(prefix)]
+
+
+def redis_keys(url: str) -> list[str]:
+    """Every key in one Redis database."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=10)
+    return [key.decode() for key in client.scan_iter()]
+
+
 def leftover_schema(url: str) -> list[str]:
     """Tables (and PostgreSQL enum types) in the database at `url`, but Alembic's own table."""
     if url.startswith("sqlite"):

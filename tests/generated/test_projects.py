@@ -13,13 +13,16 @@ import pytest
 
 from tests.generated.harness import (
     LOCAL_AUTH_SPECS,
+    SPECS,
     SpecCase,
+    databases_named_like,
     expect_success,
     flush_redis,
     fresh_postgres_database,
     leftover_schema,
     project_env,
     python,
+    redis_keys,
     redis_url,
     seed_mypy_cache,
 )
@@ -68,6 +71,24 @@ class TestOwnSuite:
         url = redis_url(project)
         flush_redis(url)
         expect_success(python(*PYTEST, cwd=root, env=project_env(REDIS_URL=url)))
+
+
+DEMO = next(case for case in SPECS if case.key == "taskboard")
+
+
+@pytest.mark.parametrize("project", [DEMO], indirect=True, ids=str)
+def test_pytest_workers_keep_apart_on_postgresql_and_redis(project: SpecCase, root: Path) -> None:
+    """With -n 2 each worker migrates and empties a database of its own, dropped at the
+    end, and keeps its own Redis keys: sharing them, workers broke each other's tests."""
+    url = redis_url(project)
+    flush_redis(url)
+    with fresh_postgres_database() as database:
+        env = project_env(DATABASE_URL=database, REDIS_URL=url)
+        expect_success(python(*PYTEST, "-n", "2", cwd=root, env=env))
+        name = database.rsplit("/", 1)[1]
+        assert databases_named_like(f"{name}_") == []
+    prefixes = {key.split(":", 1)[0] for key in redis_keys(url)}
+    assert prefixes == {f"{project.package}-tests-gw0", f"{project.package}-tests-gw1"}
 
 
 class TestMigrations:
