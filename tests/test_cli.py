@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -184,6 +185,49 @@ class TestNew:
         assert (target / "backsmith.yaml").is_file()
 
     @pytest.mark.usefixtures("tiny_render")
+    @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+    def test_a_spec_in_any_encoding_yaml_allows_is_recorded_as_utf8(
+        self, spec: Path, tmp_path: Path, encoding: str
+    ) -> None:
+        spec.write_bytes(MINIMAL.encode(encoding))
+
+        result = _run("new", str(spec), "-o", str(tmp_path / "out"))
+
+        assert result.exit_code == 0, result.output
+        recorded = (tmp_path / "out" / "backsmith.yaml").read_text(encoding="utf-8")
+        assert recorded.lstrip("\ufeff") == MINIMAL
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_a_folder_holding_the_spec_generates(self, spec: Path, tmp_path: Path) -> None:
+        result = _run("new", str(spec.parent), "-o", str(tmp_path / "out"))
+
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / "out" / "backsmith.yaml").read_text(encoding="utf-8") == MINIMAL
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_the_spec_is_read_once(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A FIFO (or a file replaced meanwhile) gives its text once: a second read would
+        # block, or record a spec other than the one generated from.
+        opened: list[Path] = []
+        real_open = Path.open
+
+        def counting_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self == spec:
+                opened.append(self)
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", counting_open)
+        monkeypatch.setattr(Path, "read_text", _forbidden)
+        monkeypatch.setattr(Path, "read_bytes", _forbidden)
+
+        result = _run("new", str(spec), "-o", str(tmp_path / "out"))
+
+        assert result.exit_code == 0, result.output
+        assert opened == [spec]
+
+    @pytest.mark.usefixtures("tiny_render")
     @pytest.mark.parametrize(
         ("failure", "code", "message"),
         [
@@ -228,6 +272,10 @@ class TestDemo:
         assert "no_such_module_for_backsmith" in result.stderr
         assert "pip install 'backsmith[project]'" in result.stderr
         assert not (tmp_path / "demo").exists()
+
+
+def _forbidden(self: Path, *args: Any, **kwargs: Any) -> Any:
+    raise AssertionError(f"{self} read again")
 
 
 def _free_port() -> int:

@@ -151,7 +151,8 @@ def new(
     for parent, names in by_folder.items():
         label = "./" if parent == "." else f"{parent}/"
         out.print(Text(f"  {label:<36}", style="cyan") + Text(" ".join(names)))
-    package = backsmith.load_spec(spec).name
+    # The project records the spec it was made from: read that, not the user's file again.
+    package = backsmith.load_spec(folder).name
     out.print("\nNext:")
     out.print(f"  cd {shown} && pip install -e '.[dev]'", markup=False)
     out.print(f"  python -m {package} migrate && python -m {package} serve --reload", markup=False)

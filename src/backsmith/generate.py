@@ -7,7 +7,7 @@ from pathlib import Path
 from backsmith.errors import ProjectError
 from backsmith.render.engine import render_project
 from backsmith.render.writer import prepare_target, write_tree
-from backsmith.spec.loader import load_spec
+from backsmith.spec.loader import load_spec, parse_spec, read_spec_text
 from backsmith.spec.resolved import ProjectInfo, resolve
 
 
@@ -17,12 +17,13 @@ def new(spec_path: str | Path, output: str | Path | None = None, *, force: bool 
     The target defaults to `./<name>`. Nothing is written unless every file renders
     and formats; a non-empty target is refused unless `force`.
     """
-    spec_file = Path(spec_path)
-    spec = load_spec(spec_file)
+    # Read once: a second read could see another file (or block, on a FIFO).
+    spec_text, source = read_spec_text(spec_path)
+    spec = parse_spec(spec_text, source)
     target = Path(output) if output is not None else Path.cwd() / spec.name
     prepare_target(target, force=force)
     project = resolve(spec)
-    tree = render_project(project, spec_text=spec_file.read_text(encoding="utf-8"))
+    tree = render_project(project, spec_text=spec_text)
     write_tree(tree, target, force=force)
     return target.resolve()
 

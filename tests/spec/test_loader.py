@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backsmith import Spec, SpecError, load_spec, parse_spec
+from backsmith.spec.loader import MAX_SPEC_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -205,6 +206,29 @@ def test_a_path_that_is_no_spec_says_so(tmp_path: Path, name: str) -> None:
 
     with pytest.raises(SpecError, match="pass"):
         load_spec(tmp_path / name)
+
+
+def test_a_path_under_a_file_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(MINIMAL, encoding="utf-8")
+
+    with pytest.raises(SpecError) as caught:
+        load_spec(tmp_path / "spec.yaml" / "backsmith.yaml")
+
+    [problem] = caught.value.problems
+    assert problem.message.startswith(f"{tmp_path / 'spec.yaml'} is a file, not a folder")
+
+
+def test_a_file_far_bigger_than_any_spec_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "backsmith.yaml"
+    path.write_text(MINIMAL + "#" * MAX_SPEC_BYTES, encoding="utf-8")
+
+    with pytest.raises(SpecError, match="over 4 MiB"):
+        load_spec(path)
+
+
+def test_an_endless_device_is_refused_not_read_forever() -> None:
+    with pytest.raises(SpecError, match="over 4 MiB"):
+        load_spec("/dev/zero")
 
 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12))

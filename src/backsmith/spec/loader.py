@@ -31,6 +31,8 @@ from backsmith.spec.suggest import did_you_mean
 from backsmith.spec.values import check_values
 
 DEFAULT_FILE = "backsmith.yaml"
+MAX_SPEC_BYTES = 4 * 1024**2
+"""A spec of 500 resources is well under 1 MiB; a bigger file is a mistake (or /dev/zero)."""
 MAX_NODES = 100_000
 """Far above any real spec; stops an alias bomb from expanding into millions of nodes."""
 
@@ -210,6 +212,16 @@ def load_spec(path: str | Path) -> Spec:
 
     A folder stands for the `backsmith.yaml` inside it.
     """
+    text, source = read_spec_text(path)
+    return parse_spec(text, source)
+
+
+def read_spec_text(path: str | Path) -> tuple[str, str]:
+    """The text of the spec at `path` and the name to report it by, read once.
+
+    A folder stands for the `backsmith.yaml` inside it. At most `MAX_SPEC_BYTES` are
+    read, so a huge file or a device such as /dev/zero is refused, not read forever.
+    """
     source = Path(path)
     if source.is_dir():
         if not (source / DEFAULT_FILE).is_file():
@@ -219,14 +231,29 @@ def load_spec(path: str | Path) -> Spec:
             )
         source = source / DEFAULT_FILE
     try:
-        raw = source.read_bytes()
+        with source.open("rb") as stream:
+            raw = stream.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         message = f"no such file; pass the path of a spec such as {DEFAULT_FILE}"
+        raise SpecError(str(source), [Problem("", message)]) from None
+    except NotADirectoryError:
+        blocking = next((parent for parent in source.parents if parent.is_file()), None)
+        message = (
+            f"{blocking} is a file, not a folder; pass the path of the spec itself"
+            if blocking is not None
+            else "part of this path is not a folder; pass the path of the spec itself"
+        )
         raise SpecError(str(source), [Problem("", message)]) from None
     except OSError as error:
         message = f"cannot read the file ({error.strerror or error}); check its permissions"
         raise SpecError(str(source), [Problem("", message)]) from None
-    return parse_spec(_decode(raw, str(source)), str(source))
+    if len(raw) > MAX_SPEC_BYTES:
+        message = (
+            f"the file is over {MAX_SPEC_BYTES // 1024**2} MiB, far more than any spec; "
+            "pass the spec file itself"
+        )
+        raise SpecError(str(source), [Problem("", message)])
+    return _decode(raw, str(source)), str(source)
 
 
 def parse_spec(text: str, source: str = DEFAULT_FILE) -> Spec:
