@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import signal
 import socket
 from pathlib import Path
 from typing import Any
@@ -258,6 +261,80 @@ class TestNew:
         assert message in result.stderr
         assert "Traceback" not in result.output
         assert list(work.iterdir()) == []
+
+    @pytest.mark.parametrize(
+        "patched",
+        ["write_text", "mkdtemp"],
+        ids=["disk-full-mid-write", "read-only-parent"],
+    )
+    def test_an_os_failure_is_explained_and_leaves_nothing(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, patched: str
+    ) -> None:
+        work = tmp_path / "work"
+        work.mkdir()
+        if patched == "write_text":
+            real_write = Path.write_text
+            written: list[Path] = []
+
+            def full(self: Path, *args: Any, **kwargs: Any) -> int:
+                written.append(self)
+                if len(written) > 3:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+                return real_write(self, *args, **kwargs)
+
+            monkeypatch.setattr(Path, "write_text", full)
+        else:
+
+            def read_only(**kwargs: Any) -> str:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(work))
+
+            monkeypatch.setattr(writer.tempfile, "mkdtemp", read_only)
+
+        result = _run("new", str(spec), "-o", str(work / "out"))
+
+        assert result.exit_code == 4, result.output
+        assert "internal error" not in result.stderr
+        reason = "No space left on device" if patched == "write_text" else "Permission denied"
+        assert reason in result.stderr
+        assert "nothing was written" in result.stderr
+        assert list(work.iterdir()) == []
+
+    def test_a_name_too_long_or_a_symlink_loop_is_a_project_error(
+        self, spec: Path, tmp_path: Path
+    ) -> None:
+        (tmp_path / "loop").symlink_to(tmp_path / "loop")
+
+        for target in (tmp_path / ("x" * 300), tmp_path / "loop" / "out", tmp_path / "loop"):
+            result = _run("new", str(spec), "-o", str(target))
+
+            assert result.exit_code == 3, result.output
+            assert "cannot use" in result.stderr
+            assert "choose another folder with -o" in result.stderr
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_ctrl_c_while_moving_files_in_waits_for_the_move(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        target = tmp_path / "out"
+        target.mkdir()
+        (target / "mine.txt").write_text("keep me")
+        real_replace = os.replace
+        moved: list[str] = []
+
+        def interrupted_replace(source: Any, destination: Any) -> None:
+            if not moved:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first file
+            moved.append(str(destination))
+            real_replace(source, destination)
+
+        monkeypatch.setattr(writer.os, "replace", interrupted_replace)
+
+        with pytest.raises(KeyboardInterrupt):
+            backsmith.new(spec, target, force=True)
+
+        assert (target / "backsmith.yaml").is_file()
+        assert (target / "src" / "mini" / "__init__.py").is_file()
+        assert len(moved) == 2
 
 
 class TestDemo:

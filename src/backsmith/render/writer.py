@@ -7,10 +7,14 @@ point leaves the target exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
@@ -52,6 +56,16 @@ def format_tree(root: Path) -> None:
 
 def prepare_target(target: Path, *, force: bool) -> None:
     """Refuse a non-empty target unless forced; never touch anything here."""
+    try:
+        _check_target(target, force=force)
+    except OSError as error:  # a name too long, a loop of symlinks, an unreadable folder
+        raise ProjectError(
+            f"cannot use {target} as the output folder ({error.strerror or error}); "
+            "choose another folder with -o"
+        ) from None
+
+
+def _check_target(target: Path, *, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise ProjectError(
             f"{target} exists and is not a folder; choose another output folder with -o"
@@ -68,22 +82,66 @@ def prepare_target(target: Path, *, force: bool) -> None:
 
 
 def write_tree(tree: FileTree, target: Path, *, force: bool = False) -> list[str]:
-    """Write `tree` under `target` atomically; returns the written paths."""
-    target = target.resolve()
+    """Write `tree` under `target` atomically; returns the written paths.
+
+    An operating-system failure (no space left, no permission, a name too long) is a
+    `GenerationError` that names the path and the reason; nothing is left behind.
+    """
+    try:
+        target = target.resolve()
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before 3.13
+        raise ProjectError(
+            f"cannot use {target} as the output folder ({error}); choose another folder with -o"
+        ) from None
     prepare_target(target, force=force)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    except OSError as error:
+        raise _os_failure(error, target, "cannot create") from None
     try:
         for relative, content in tree.items():
             path = staging / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
         format_tree(staging)
-        _move_into_place(staging, target)
+        with _interrupts_deferred():
+            _move_into_place(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise _os_failure(error, target, "cannot write") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(tree)
+
+
+def _os_failure(error: OSError, target: Path, action: str) -> GenerationError:
+    where = error.filename or target
+    reason = error.strerror or str(error)
+    return GenerationError(
+        f"{action} {where} ({reason}); nothing was written to {target}. "
+        "Free some space or fix the folder's permissions, or choose another folder with -o"
+    )
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends: moving files in is not cut in half.
+
+    Outside the main thread signals cannot be handled here, and the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
 
 
 def _move_into_place(staging: Path, target: Path) -> None:
