@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import signal
 import socket
 from pathlib import Path
@@ -231,6 +232,48 @@ class TestNew:
         assert opened == [spec]
 
     @pytest.mark.usefixtures("tiny_render")
+    @pytest.mark.parametrize("in_the_way", ["edited-file", "folder", "file-as-folder"])
+    def test_force_never_replaces_what_differs(
+        self, spec: Path, tmp_path: Path, in_the_way: str
+    ) -> None:
+        target = tmp_path / "out"
+        assert _run("new", str(spec), "-o", str(target)).exit_code == 0
+        if in_the_way == "edited-file":
+            (target / "src" / "mini" / "__init__.py").write_text("# my edit\n")
+        elif in_the_way == "folder":
+            (target / "src" / "mini" / "__init__.py").unlink()
+            (target / "src" / "mini" / "__init__.py").mkdir()
+        else:
+            shutil.rmtree(target / "src" / "mini")
+            (target / "src" / "mini").write_text("mine")
+        (target / "backsmith.yaml").unlink()
+        before = _snapshot(target)
+
+        result = _run("new", str(spec), "-o", str(target), "--force")
+
+        assert result.exit_code == 3, result.output
+        assert "src/mini" in result.stderr
+        assert "nothing was written" in result.stderr
+        assert _snapshot(target) == before
+        assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".")] == []
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_force_adds_missing_files_and_keeps_identical_ones(
+        self, spec: Path, tmp_path: Path
+    ) -> None:
+        target = tmp_path / "out"
+        assert _run("new", str(spec), "-o", str(target)).exit_code == 0
+        (target / "backsmith.yaml").unlink()
+        kept = target / "src" / "mini" / "__init__.py"
+        os.utime(kept, (1, 1))
+
+        result = _run("new", str(spec), "-o", str(target), "--force")
+
+        assert result.exit_code == 0, result.output
+        assert (target / "backsmith.yaml").read_text(encoding="utf-8") == MINIMAL
+        assert kept.stat().st_mtime == 1
+
+    @pytest.mark.usefixtures("tiny_render")
     @pytest.mark.parametrize(
         ("failure", "code", "message"),
         [
@@ -349,6 +392,13 @@ class TestDemo:
         assert "no_such_module_for_backsmith" in result.stderr
         assert "pip install 'backsmith[project]'" in result.stderr
         assert not (tmp_path / "demo").exists()
+
+
+def _snapshot(root: Path) -> dict[str, str | None]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text() if path.is_file() else None
+        for path in root.rglob("*")
+    }
 
 
 def _forbidden(self: Path, *args: Any, **kwargs: Any) -> Any:

@@ -136,7 +136,12 @@ def new(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Write into a folder that is not empty.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Write into a folder that is not empty; a file that would change is "
+            "never replaced (the command stops and names it).",
+        ),
     ] = False,
 ) -> None:
     """Generate a FastAPI project from a spec."""

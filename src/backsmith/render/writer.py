@@ -152,9 +152,44 @@ def _move_into_place(staging: Path, target: Path) -> None:
         target.rmdir()
         os.replace(staging, target)
         return
-    for path in sorted(staging.rglob("*")):
-        if path.is_file():
-            destination = target / path.relative_to(staging)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, destination)
+    files = [path for path in sorted(staging.rglob("*")) if path.is_file()]
+    conflicts = _conflicts(files, staging, target)
+    if conflicts:
+        shown = ", ".join(conflicts[:MAX_SHOWN_CONFLICTS])
+        more = len(conflicts) - MAX_SHOWN_CONFLICTS
+        raise ProjectError(
+            f"--force adds files to {target} but never replaces one that differs, and "
+            f"{len(conflicts)} would change: {shown}{f' and {more} more' if more > 0 else ''}. "
+            "Keep your edits by moving those files away (or generating into another folder "
+            "with -o and merging), then run again; nothing was written"
+        )
+    for path in files:
+        destination = target / path.relative_to(staging)
+        if destination.is_file():
+            continue  # the same bytes: leave the file (and its timestamps) alone
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+MAX_SHOWN_CONFLICTS = 10
+
+
+def _conflicts(files: list[Path], staging: Path, target: Path) -> list[str]:
+    """The files `--force` would have to replace or cannot place, relative to `target`."""
+    found: list[str] = []
+    for path in files:
+        relative = path.relative_to(staging)
+        destination = target / relative
+        blocked = any(
+            (target / parent).exists() and not (target / parent).is_dir()
+            for parent in relative.parents
+            if parent != Path()
+        )
+        if blocked or destination.is_symlink():
+            found.append(relative.as_posix())
+        elif destination.exists() and (
+            not destination.is_file() or destination.read_bytes() != path.read_bytes()
+        ):
+            found.append(relative.as_posix())
+    return found
