@@ -274,6 +274,41 @@ class TestNew:
         assert kept.stat().st_mtime == 1
 
     @pytest.mark.usefixtures("tiny_render")
+    def test_the_current_folder_is_filled_not_replaced(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        here = tmp_path / "here"
+        here.mkdir()
+        inode = here.stat().st_ino
+        monkeypatch.chdir(here)
+
+        result = _run("new", str(spec), "-o", ".")
+
+        assert result.exit_code == 0, result.output
+        assert "Wrote 2 files to ." in result.stdout
+        assert here.stat().st_ino == inode  # a shell inside it still sees the files
+        assert (Path.cwd() / "backsmith.yaml").is_file()
+        assert sorted(path.name for path in tmp_path.iterdir()) == ["here", "spec"]
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_a_folder_filled_meanwhile_is_refused_without_force(
+        self, spec: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        target = tmp_path / "out"
+
+        def another_run_wins(root: Path) -> None:
+            target.mkdir()
+            (target / "theirs.txt").write_text("theirs")
+
+        monkeypatch.setattr(writer, "format_tree", another_run_wins)
+
+        result = _run("new", str(spec), "-o", str(target))
+
+        assert result.exit_code == 3, result.output
+        assert "another backsmith run" in result.stderr
+        assert [path.name for path in target.iterdir()] == ["theirs.txt"]
+
+    @pytest.mark.usefixtures("tiny_render")
     @pytest.mark.parametrize(
         ("failure", "code", "message"),
         [

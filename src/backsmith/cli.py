@@ -312,9 +312,10 @@ def _rule(rule: str) -> Text:
 def _shown_path(folder: Path) -> str:
     """`./shop` when the folder is under the current one, else the absolute path."""
     try:
-        return "./" + folder.relative_to(Path.cwd()).as_posix()
-    except ValueError:
+        relative = folder.relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):  # OSError: the current folder was deleted meanwhile
         return str(folder)
+    return "." if relative == "." else f"./{relative}"
 
 
 if __name__ == "__main__":

@@ -106,7 +106,7 @@ def write_tree(tree: FileTree, target: Path, *, force: bool = False) -> list[str
             path.write_text(content, encoding="utf-8")
         format_tree(staging)
         with _interrupts_deferred():
-            _move_into_place(staging, target)
+            _move_into_place(staging, target, force=force)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise _os_failure(error, target, "cannot write") from None
@@ -144,14 +144,22 @@ def _interrupts_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def _move_into_place(staging: Path, target: Path) -> None:
+def _move_into_place(staging: Path, target: Path, *, force: bool) -> None:
     if not target.exists():
         os.replace(staging, target)
         return
     if not any(target.iterdir()):
-        target.rmdir()
-        os.replace(staging, target)
+        # Move the entries in, not the folder: the folder may be a shell's current
+        # directory (`-o .`), which replacing would leave the shell in a deleted one.
+        for entry in list(staging.iterdir()):
+            os.replace(entry, target / entry.name)
+        staging.rmdir()
         return
+    if not force:  # it filled up while we rendered: another run, or another program
+        raise ProjectError(
+            f"{target} was empty when generation started but is not now (another backsmith "
+            "run?); nothing was written. Choose another folder with -o, or --force to add to it"
+        )
     files = [path for path in sorted(staging.rglob("*")) if path.is_file()]
     conflicts = _conflicts(files, staging, target)
     if conflicts:
