@@ -57,6 +57,28 @@ def test_a_busy_port_fails_before_anything_is_generated(tmp_path: Path) -> None:
     assert not (tmp_path / "demo").exists()
 
 
+def test_a_second_demo_never_clears_the_folder_a_running_one_serves(tmp_path: Path) -> None:
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / runner.MARKER).write_text("")
+    (folder / "taskboard.db").write_text("in use")
+
+    with runner._running(folder):  # the first demo, serving
+        with pytest.raises(DemoError, match="another backsmith demo is running"):
+            runner.demo(port=_free_port(), folder=tmp_path / "demo")
+
+    assert (folder / "taskboard.db").read_text() == "in use"
+    with runner._running(folder):  # released when the first one ends
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @pytest.mark.parametrize(
     ("host", "url"),
     [

@@ -8,6 +8,9 @@ runtime dependencies, which `backsmith[project]` installs.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import importlib.util
 import os
 import secrets
@@ -16,6 +19,8 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -168,8 +173,14 @@ def demo(
 ) -> int:
     """Generate, migrate, seed and serve the demo project; blocks until Ctrl-C."""
     out = console or Console()
-    _check_port(host, port)
-    project = prepare_demo(folder, console=out)
+    target = Path(folder) if folder is not None else DEFAULT_FOLDER
+    with _running(target):
+        _check_port(host, port)
+        project = prepare_demo(target, console=out)
+        return _serve_with_banner(project, host=host, port=port, out=out)
+
+
+def _serve_with_banner(project: DemoProject, *, host: str, port: int, out: Console) -> int:
     password = escape(project.admin_password)
     out.print(
         Panel.fit(
@@ -182,6 +193,32 @@ def demo(
         )
     )
     return serve_demo(project, host=host, port=port)
+
+
+@contextlib.contextmanager
+def _running(target: Path) -> Iterator[None]:
+    """Hold a lock on the demo folder while the demo runs: a second `backsmith demo` with
+    the same folder would otherwise delete the folder (and database) the first serves.
+
+    The lock is an flock on a file in the temporary folder, named for the folder's
+    absolute path; the system drops it when the process ends, however it ends.
+    """
+    digest = hashlib.sha256(os.path.realpath(target).encode()).hexdigest()[:16]
+    lock_path = Path(tempfile.gettempdir()) / f"backsmith-demo-{digest}.lock"
+    try:
+        lock = lock_path.open("a")
+    except OSError:  # no writable temporary folder: run unguarded rather than not at all
+        yield
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DemoError(
+                f"another backsmith demo is running from {target}; stop it (Ctrl-C), "
+                "or pass another --dir to run a second one"
+            ) from None
+        yield
 
 
 def _clear(target: Path) -> None:
