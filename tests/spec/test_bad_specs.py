@@ -612,6 +612,43 @@ BAD += [
         ("user-name", "https://me@app.example.com", "has a user name"),
     ]
 ]
+BAD += [
+    Bad(
+        "octal-default",
+        _with_book("count: {type: int, default: 017}\n"),
+        "resources.Book.fields.count.default",
+        "'017' reads as the octal number 15 (YAML 1.1) or as 17 (YAML 1.2)",
+        5,
+    ),
+    Bad(
+        "sexagesimal-default",
+        _with_book("count: {type: int, default: 1:20}\n"),
+        "resources.Book.fields.count.default",
+        "'1:20' reads as a base-60 number",
+        5,
+    ),
+    Bad(
+        "date-default-of-str",
+        _with_book("label: {type: str, default: 2024-01-01}\n"),
+        "resources.Book.fields.label.default",
+        "default 2024-01-01 is read as a date, but the field holds text; quote it",
+        5,
+    ),
+    Bad(
+        "number-example-of-str",
+        _with_book("code: {type: str, example: 1.10}\n"),
+        "resources.Book.fields.code.example",
+        "is read as a number, but the field holds text; quote it as you mean it (example:",
+        5,
+    ),
+    Bad(
+        "boolean-default-of-enum",
+        _with_book("answer: {type: enum, values: ['yes', 'no'], default: yes}\n"),
+        "resources.Book.fields.answer.default",
+        "default true is read as a boolean (YAML reads yes, no",
+        5,
+    ),
+]
 CLI_CASES = [
     "misspelt-type",
     "unique-bool",
@@ -620,6 +657,8 @@ CLI_CASES = [
     "json-input",
     "int-default-as-text",
     "nul-in-title",
+    "octal-default",
+    "date-default-of-str",
 ]
 
 

@@ -208,6 +208,17 @@ def test_a_path_that_is_no_spec_says_so(tmp_path: Path, name: str) -> None:
         load_spec(tmp_path / name)
 
 
+@pytest.mark.parametrize("written", ["1_000", "0", "-5", "0x1F"])
+def test_numbers_both_yaml_versions_read_alike_are_accepted(written: str) -> None:
+    spec = parse_spec(MINIMAL + f"      count: {{type: int, default: {written}}}\n")
+
+    assert spec.resources["Book"].fields["count"].default == int(written.replace("_", ""), 0)
+
+
+def test_a_text_key_keeps_a_leading_zero_as_written() -> None:
+    assert parse_spec("version: 010\n" + MINIMAL).version == "010"
+
+
 def test_a_path_under_a_file_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(MINIMAL, encoding="utf-8")
 

@@ -173,7 +173,10 @@ class _Scan:
             self.problem(path, f"the value contains {_NUL_REASON}; remove it", node)
         elif node.tag in (_TAG + "int", _TAG + "float"):
             self.raw_scalars[path] = text
-            if sum(char.isdigit() for char in text) > MAX_NUMBER_DIGITS:
+            quirk = _yaml11_number(text)
+            if quirk and path not in {(key,) for key in _TEXT_KEYS}:
+                self.problem(path, quirk, node)
+            elif sum(char.isdigit() for char in text) > MAX_NUMBER_DIGITS:
                 self.problem(
                     path,
                     f"this number has more than {MAX_NUMBER_DIGITS} digits; use a smaller one",
@@ -547,6 +550,29 @@ def _short_tag(tag: str) -> str:
 _NUL_REASON = (
     "a NUL character (\\0), which neither the generated Python source nor PostgreSQL text can hold"
 )
+
+
+def _yaml11_number(text: str) -> str | None:
+    """Why a number YAML 1.1 reads differently from YAML 1.2 and JSON must be rewritten.
+
+    PyYAML reads `017` as the octal 15 and `1:20` as the base-60 number 80; YAML 1.2
+    reads them as 17 and the text '1:20'. Rather than pick one silently, say both.
+    """
+    digits = text.lstrip("+-").replace("_", "")
+    if ":" in text:
+        return (
+            f"'{text}' reads as a base-60 number (YAML 1.1: 1:20 is 80); quote it to make "
+            "it text, or write the number in decimal"
+        )
+    if len(digits) > 1 and digits.startswith("0") and digits.isdigit():
+        sign = "-" if text.startswith("-") else ""
+        value = int(digits, 8) if set(digits) <= set("01234567") else None
+        reading = f"the octal number {sign}{value}" if value is not None else "an octal number"
+        return (
+            f"'{text}' reads as {reading} (YAML 1.1) or as {sign}{int(digits)} (YAML 1.2); "
+            "write it without the leading zero, or quote it to make it text"
+        )
+    return None
 
 
 def _has_surrogate(text: str) -> bool:

@@ -119,6 +119,10 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                     # '5' or yes must not pass as 5 or true.
                     adapter.validate_python(value, strict=field.type in STRICT_TYPES)
                 except ValidationError as error:
+                    misread = _misread_text(field, value, key)
+                    if misread is not None:
+                        yield (*path, key), f"{key} {_shown(value)} {misread}"
+                        continue
                     reason = error.errors()[0]["msg"]
                     if not reason[:2].isupper():  # keep "UUID input..." as it is
                         reason = reason[0].lower() + reason[1:]
@@ -127,6 +131,29 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                         f"{key} {_shown(value)} does not fit the field: "
                         f"{reason}; change it or drop it",
                     )
+
+
+TEXT_TYPES = ("str", "text", "enum", "email", "url", "uuid")
+"""Types whose values are text: YAML reading a value as a date, number or boolean is
+the author's surprise, not their intent."""
+
+
+def _misread_text(field: FieldSpec, value: Any, key: str) -> str | None:
+    """Why a value YAML read as a date, number or boolean does not fit a text field."""
+    if field.type not in TEXT_TYPES:
+        return None
+    if isinstance(value, bool):
+        kind = "a boolean (YAML reads yes, no, on, off, true and false so)"
+    elif isinstance(value, dt.date):
+        kind = "a date"
+    elif isinstance(value, int | float | Decimal):
+        kind = "a number"
+    else:
+        return None
+    return (
+        f"is read as {kind}, but the field holds text; quote it as you mean it "
+        f"({key}: '...'), or change it"
+    )
 
 
 def _shown(value: Any) -> str:
