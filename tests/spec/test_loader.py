@@ -219,6 +219,16 @@ def test_a_text_key_keeps_a_leading_zero_as_written() -> None:
     assert parse_spec("version: 010\n" + MINIMAL).version == "010"
 
 
+@pytest.mark.parametrize("comment", ["// the shop", "/* the shop */"])
+def test_a_comment_in_a_json_spec_is_named_where_it_is(comment: str) -> None:
+    text = '{\n  "name": "shop",\n  ' + comment + '\n  "resources": {}\n}\n'
+
+    [(path, message, line, column)] = _problems(text)
+
+    assert message.startswith("JSON has no comments")
+    assert (path, line, column) == ("", 3, 3)
+
+
 def test_a_path_under_a_file_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(MINIMAL, encoding="utf-8")
 

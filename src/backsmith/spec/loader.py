@@ -369,6 +369,13 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         message = f"the file contains a character YAML does not allow ({error.reason}); remove it"
         return Problem("", message, line, column)
+    comment = _json_comment(text)
+    if comment is not None:
+        message = (
+            "JSON has no comments, and this // or /* comment breaks the spec; remove it, "
+            "or write the spec in YAML, where comments start with #"
+        )
+        return Problem("", message, *comment)
     mark = getattr(error, "problem_mark", None)
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
@@ -382,6 +389,17 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     if mark is None:
         return Problem("", message)
     return Problem("", message, mark.line + 1, mark.column + 1)
+
+
+def _json_comment(text: str) -> Position | None:
+    """Where the first line of a JSON-looking spec that starts a // or /* comment is."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith(("//", "/*")):
+            return number, len(line) - len(stripped) + 1
+    return None
 
 
 def _pydantic_problem(detail: ErrorDetails, data: Any, scan: _Scan) -> Problem:
