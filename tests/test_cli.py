@@ -125,6 +125,43 @@ class TestSchema:
         assert result.exit_code == 3
         assert "cannot write" in result.stderr
 
+    @pytest.mark.parametrize(
+        ("failure", "message"),
+        [
+            (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), "cannot write the output"),
+            (BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE)), ""),
+        ],
+        ids=["disk-full", "reader-gone"],
+    )
+    def test_output_that_cannot_be_written_is_no_internal_error(
+        self, monkeypatch: pytest.MonkeyPatch, failure: OSError, message: str
+    ) -> None:
+        def fail(*args: Any, **kwargs: Any) -> None:
+            raise failure
+
+        monkeypatch.setattr("backsmith.cli.typer.echo", fail)
+
+        result = _run("schema")
+
+        assert result.exit_code == 1
+        assert "internal error" not in result.stderr
+        assert message in result.stderr
+        if not message:
+            assert result.stderr == ""
+
+    def test_any_other_os_error_is_still_reported_as_a_bug(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        def fail(*args: Any, **kwargs: Any) -> None:
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+
+        monkeypatch.setattr("backsmith.cli.typer.echo", fail)
+
+        result = _run("schema")
+
+        assert result.exit_code == 70
+        assert "internal error" in result.stderr
+
 
 class TestNew:
     def test_it_generates_into_an_empty_folder(self, spec: Path, tmp_path: Path) -> None:

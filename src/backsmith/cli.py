@@ -8,7 +8,10 @@ a `BacksmithError` prints its message (never a traceback) and exits with its
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -54,12 +57,43 @@ class _Commands(TyperGroup):
             _fail(heading + str(error), error.exit_code)
         except backsmith.BacksmithError as error:
             _fail(str(error), error.exit_code)
-        except Exception as error:  # noqa: BLE001 - the one place that catches everything
+        except BrokenPipeError:
+            # The reader went away (`backsmith schema | head -1`): stop quietly, as
+            # other tools do, and keep Python from complaining as it flushes at exit.
+            _silence_stdout()
+            raise typer.Exit(1) from None
+        except OSError as error:
+            if error.errno not in _ENVIRONMENT_ERRNOS:
+                _report_internal(error)
+            _silence_stdout()
             _fail(
-                "internal error, please report it with the command you ran: "
-                f"{type(error).__name__}: {error}",
-                INTERNAL_ERROR,
+                f"cannot write {error.filename or 'the output'} ({error.strerror}); "
+                "free some space, or send the output elsewhere",
+                1,
             )
+        except Exception as error:  # noqa: BLE001 - the one place that catches everything
+            _report_internal(error)
+
+
+_ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EFBIG})
+"""Write failures that are the machine's state (a full disk, a read-only one), not a bug."""
+
+
+def _report_internal(error: BaseException) -> NoReturn:
+    _fail(
+        "internal error, please report it with the command you ran: "
+        f"{type(error).__name__}: {error}",
+        INTERNAL_ERROR,
+    )
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's): nothing to flush
+        pass
 
 
 app = typer.Typer(
