@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.python import invalidated_namespaces
+from backsmith.render.python import docstring_text, invalidated_namespaces
 from backsmith.spec.resolved import resolve
 
 CASCADE_CHAIN = """
@@ -50,3 +50,15 @@ def test_a_write_drops_the_caches_its_cascades_reach(
         next(item for item in project.resources if item.name == resource)
     )
     assert found == namespaces
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Shop \\ \n line two", "Shop  \r\nline two", "Shop\t\rline two", 'Shop """ \n "'],
+)
+def test_docstring_text_is_valid_and_has_no_trailing_whitespace(title: str) -> None:
+    source = f'"""{docstring_text(title)}"""\n'
+
+    assert all(line == line.rstrip() for line in source.splitlines())
+    assert "\r" not in source
+    compile(source, "<docstring>", "exec")

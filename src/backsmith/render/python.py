@@ -238,7 +238,10 @@ def default_literal(field: Field) -> str:
 
 def docstring_text(text: str) -> str:
     """Free text from the spec, safe inside a triple-quoted docstring: backslashes
-    doubled, and no quote that would close the docstring early."""
+    doubled, no quote that would close the docstring early, and no line ending in
+    spaces (the generated project's ruff refuses trailing whitespace, W291)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = "\n".join(line.rstrip() for line in lines)
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return text[:-1] + '\\"' if text.endswith('"') else text
 
