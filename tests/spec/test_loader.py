@@ -112,6 +112,28 @@ def test_duplicate_keys_are_reported_each_with_its_line() -> None:
     assert all("duplicate key" in message for _, message, _, _ in problems)
 
 
+def test_duplicate_keys_and_yaml_number_quirks_come_with_the_other_problems() -> None:
+    text = (
+        MINIMAL
+        + "      count: {type: int, default: 017}\n"
+        + "      price: dec\n"
+        + "      title: strr\n"
+        + "    colour: red\n"
+    )
+
+    problems = _problems(text)
+
+    assert [(path, line, column) for path, _, line, column in problems] == [
+        ("resources.Book.fields.count.default", 6, 35),
+        ("resources.Book.fields.price", 7, 14),
+        ("resources.Book.fields.title", 8, 7),  # the duplicate key
+        ("resources.Book.fields.title", 8, 14),  # its value, the one that counts
+        ("resources.Book", 9, 5),
+    ]
+    assert "duplicate key" in problems[2][1]
+    assert "unknown type 'strr'" in problems[3][1]
+
+
 def test_problems_come_in_file_order() -> None:
     # Pydantic reports `id` (declared before `resources`) first; the file has it last.
     text = "name: shop\nresources:\n  Book:\n    fields: {t: strr}\nid: uuidd\n"

@@ -65,11 +65,18 @@ class _Scan:
         self.raw_scalars: dict[KeyPath, str] = {}
         self.collections: set[KeyPath] = set()
         self.problems: list[Problem] = []
+        self.later: list[Problem] = []
         self._count = 0
         self._stack: set[int] = set()
 
     def problem(self, path: KeyPath, message: str, node: yaml.Node) -> None:
+        """A problem that stops the reading: the document cannot be built safely."""
         self.problems.append(Problem(_dotted(path), message, *_mark(node)))
+
+    def notice(self, path: KeyPath, message: str, node: yaml.Node) -> None:
+        """A problem the document can still be built and checked despite, so that the
+        spec's other problems are reported with it, all in one run."""
+        self.later.append(Problem(_dotted(path), message, *_mark(node)))
 
     def walk(self, node: yaml.Node, path: KeyPath = ()) -> None:
         self._count += 1
@@ -141,15 +148,23 @@ class _Scan:
                 self.problem(path, f"a key contains {_NUL_REASON}; remove it", key_node)
                 continue
             if key in seen:
-                self.problem(
+                self.notice(
                     child,
                     "duplicate key; the later value would silently replace the "
                     "earlier, so keep only one",
                     key_node,
                 )
+                self._forget(child)  # the later value is the one checked: point at it
             seen.add(key)
             self.keys.setdefault(child, _mark(key_node))
             self.walk(value_node, child)
+
+    def _forget(self, path: KeyPath) -> None:
+        """Drop the positions recorded at and under `path`."""
+        for table in (self.keys, self.values, self.raw_scalars):
+            for known in [known for known in table if known[: len(path)] == path]:
+                del table[known]
+        self.collections = {known for known in self.collections if known[: len(path)] != path}
 
     def _walk_merged(self, node: yaml.Node, path: KeyPath) -> None:
         """`<<: *defaults`: the merged keys belong to the mapping that merges them."""
@@ -175,7 +190,7 @@ class _Scan:
             self.raw_scalars[path] = text
             quirk = _yaml11_number(text)
             if quirk and path not in {(key,) for key in _TEXT_KEYS}:
-                self.problem(path, quirk, node)
+                self.notice(path, quirk, node)
             elif sum(char.isdigit() for char in text) > MAX_NUMBER_DIGITS:
                 self.problem(
                     path,
@@ -268,17 +283,19 @@ def parse_spec(text: str, source: str = DEFAULT_FILE) -> Spec:
             source,
             [Problem("", "the spec is empty; it needs at least 'name' and 'resources'", 1, 1)],
         )
+    early = scan.later  # reported with whatever else is wrong
     if not isinstance(data, dict):
         raise SpecError(
             source,
             [
+                *early,
                 Problem(
                     "",
                     f"a spec is a mapping with at least 'name' and "
                     f"'resources', not {_describe(data)}",
                     1,
                     1,
-                )
+                ),
             ],
         )
     for key in _TEXT_KEYS:
@@ -288,15 +305,15 @@ def parse_spec(text: str, source: str = DEFAULT_FILE) -> Spec:
         spec = Spec.model_validate(data)
     except ValidationError as error:
         problems = [_pydantic_problem(detail, data, scan) for detail in error.errors()]
-        raise SpecError(source, _ordered(problems)) from None
+        raise SpecError(source, _ordered([*early, *problems])) from None
     except RecursionError:
         raise SpecError(source, [Problem("", "the spec nests too deeply")]) from None
     found = [*run_checks(spec), *check_values(spec)]
     if not found:
         found = list(check_clashes(resolve(spec)))
-    if found:
+    if found or early:
         problems = [Problem(_dotted(path), message, *scan.of(path)) for path, message in found]
-        raise SpecError(source, _ordered(problems))
+        raise SpecError(source, _ordered([*early, *problems]))
     return spec
 
 
