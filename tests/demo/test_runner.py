@@ -57,6 +57,25 @@ def test_a_busy_port_fails_before_anything_is_generated(tmp_path: Path) -> None:
     assert not (tmp_path / "demo").exists()
 
 
+@pytest.mark.parametrize("host", ["localhost", "", "999.1.1.1", "example.com"])
+def test_a_host_that_is_no_ip_address_fails_before_anything_is_generated(
+    tmp_path: Path, host: str
+) -> None:
+    # A socket binds to "" or "localhost", but the server only takes an IP address:
+    # it crashed with a traceback after the whole demo had been generated and seeded.
+    with pytest.raises(DemoError, match="--host takes an IP address"):
+        runner.demo(host=host, port=_free_port(), folder=tmp_path / "demo")
+
+    assert not (tmp_path / "demo").exists()
+
+
+def test_an_address_this_machine_lacks_asks_for_another_host(tmp_path: Path) -> None:
+    with pytest.raises(DemoError, match="pass another --host"):
+        runner.demo(host="192.0.2.1", port=_free_port(), folder=tmp_path / "demo")
+
+    assert not (tmp_path / "demo").exists()
+
+
 def test_a_second_demo_never_clears_the_folder_a_running_one_serves(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     folder.mkdir()

@@ -9,9 +9,11 @@ runtime dependencies, which `backsmith[project]` installs.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import importlib.util
+import ipaddress
 import os
 import secrets
 import shutil
@@ -234,16 +236,31 @@ def _clear(target: Path) -> None:
 
 
 def _check_port(host: str, port: int) -> None:
-    """Fail before generating anything when the server could not listen."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    """Fail before generating anything when the server could not listen.
+
+    The server binds to an IP address, never a name: `localhost` or an empty host would
+    pass a socket's bind here, then crash the server after the whole demo was made.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise DemoError(
+            f"--host takes an IP address such as 127.0.0.1, ::1 or 0.0.0.0, not {host!r}"
+            + ("; for localhost pass 127.0.0.1" if host.lower() == "localhost" else "")
+        ) from None
+    family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as error:
-            raise DemoError(
-                f"cannot listen on {host}:{port} ({error.strerror or error}); "
+            fix = (
                 "pass another --port, or stop what uses it"
+                if error.errno in (errno.EADDRINUSE, errno.EACCES)
+                else "pass another --host: one of this machine's addresses, or 0.0.0.0"
+            )
+            raise DemoError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}); {fix}"
             ) from None
 
 
