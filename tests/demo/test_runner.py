@@ -76,6 +76,20 @@ def test_an_address_this_machine_lacks_asks_for_another_host(tmp_path: Path) -> 
     assert not (tmp_path / "demo").exists()
 
 
+@pytest.mark.parametrize("where", ["under-a-file", "name-too-long"])
+def test_an_unusable_demo_folder_names_the_dir_option(tmp_path: Path, where: str) -> None:
+    (tmp_path / "afile").write_text("keep")
+    folder = tmp_path / "afile" / "demo" if where == "under-a-file" else tmp_path / ("z" * 300)
+
+    with pytest.raises(ProjectError) as caught:
+        runner.prepare_demo(folder)
+
+    message = str(caught.value)
+    assert "with --dir" in message
+    assert "with -o" not in message
+    assert (tmp_path / "afile").read_text() == "keep"
+
+
 def test_a_second_demo_never_clears_the_folder_a_running_one_serves(tmp_path: Path) -> None:
     folder = tmp_path / "demo"
     folder.mkdir()

@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from backsmith.errors import BacksmithError, ProjectError
+from backsmith.errors import BacksmithError, GenerationError, ProjectError
 from backsmith.generate import new
 
 DEFAULT_FOLDER = Path(".backsmith-demo") / "taskboard"
@@ -115,11 +115,21 @@ def prepare_demo(
             f"{', '.join(missing)}; install them with: pip install 'backsmith[project]'"
         )
     target = Path(folder) if folder is not None else DEFAULT_FOLDER
-    _clear(target)
+    try:
+        _clear(target)
+    except OSError as error:  # a name too long, a symlink loop, no permission
+        raise ProjectError(
+            f"cannot use {target} as the demo folder ({error.strerror or error}); "
+            "choose another with --dir"
+        ) from None
     with out.status("Generating the taskboard project (this takes a little while)..."):
         spec = resources.files("backsmith.demo") / "taskboard.yaml"
         with resources.as_file(spec) as spec_path:
-            target = new(spec_path, target)
+            try:
+                target = new(spec_path, target)
+            except (ProjectError, GenerationError) as error:
+                # `new` names its own option; here the folder comes from --dir.
+                raise type(error)(str(error).replace(" with -o", " with --dir")) from None
     out.print(f"[green]✓[/] Generated the taskboard project in {escape(str(target))}")
     (target / MARKER).write_text("backsmith demo folder; `backsmith demo` replaces it.\n")
     password = secrets.token_urlsafe(12)
