@@ -251,6 +251,13 @@ def test_a_comment_in_a_json_spec_is_named_where_it_is(comment: str) -> None:
     assert (path, line, column) == ("", 3, 3)
 
 
+def test_a_second_document_is_named_as_such() -> None:
+    [(path, message, line, column)] = _problems(MINIMAL + "---\n" + MINIMAL)
+
+    assert message.startswith("a second YAML document starts here ('---')")
+    assert (path, line, column) == ("", 6, 1)
+
+
 def test_a_path_under_a_file_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "spec.yaml").write_text(MINIMAL, encoding="utf-8")
 

@@ -397,6 +397,11 @@ def _yaml_problem(error: yaml.YAMLError, text: str) -> Problem:
     reason = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     message = f"YAML syntax error: {reason}" + (f" ({context})" if context else "")
+    if "found another document" in reason:
+        message = (
+            "a second YAML document starts here ('---'), but a spec is one document; "
+            "remove this line and what follows, or merge them into the first"
+        )
     if "'\\t'" in reason:
         message += "; YAML indents with spaces, never tabs: replace the tabs with spaces"
     elif "mapping values are not allowed" in reason:
