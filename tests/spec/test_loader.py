@@ -5,6 +5,8 @@ as anything but a `SpecError` with a place.
 from __future__ import annotations
 
 import json
+import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -256,6 +258,33 @@ def test_a_second_document_is_named_as_such() -> None:
 
     assert message.startswith("a second YAML document starts here ('---')")
     assert (path, line, column) == ("", 6, 1)
+
+
+def test_a_dangling_symlink_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "backsmith.yaml").symlink_to(tmp_path / "gone.yaml")
+
+    with pytest.raises(SpecError) as caught:
+        load_spec(tmp_path / "backsmith.yaml")
+
+    [problem] = caught.value.problems
+    assert (
+        problem.message
+        == f"a symlink to {tmp_path / 'gone.yaml'}, which does not exist; fix the link"
+    )
+
+
+def test_a_file_that_cannot_be_read_is_not_blamed_on_permissions() -> None:
+    with tempfile.TemporaryDirectory() as short:  # a socket's path has at most 107 bytes
+        path = Path(short) / "spec.sock"
+        with socket.socket(socket.AF_UNIX) as listener:
+            listener.bind(str(path))
+
+            with pytest.raises(SpecError) as caught:
+                load_spec(path)
+
+    [problem] = caught.value.problems
+    assert problem.message.startswith("cannot read the file (")
+    assert problem.message.endswith("; pass a spec file (plain text, YAML or JSON)")
 
 
 def test_a_path_under_a_file_names_the_file(tmp_path: Path) -> None:

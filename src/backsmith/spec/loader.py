@@ -11,7 +11,9 @@ too long to convert, alias bombs. Whatever the input, the result is a `Spec` or 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -253,6 +255,8 @@ def read_spec_text(path: str | Path) -> tuple[str, str]:
             raw = stream.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         message = f"no such file; pass the path of a spec such as {DEFAULT_FILE}"
+        if source.is_symlink():
+            message = f"a symlink to {os.readlink(source)}, which does not exist; fix the link"
         raise SpecError(str(source), [Problem("", message)]) from None
     except NotADirectoryError:
         blocking = next((parent for parent in source.parents if parent.is_file()), None)
@@ -263,7 +267,12 @@ def read_spec_text(path: str | Path) -> tuple[str, str]:
         )
         raise SpecError(str(source), [Problem("", message)]) from None
     except OSError as error:
-        message = f"cannot read the file ({error.strerror or error}); check its permissions"
+        fix = (
+            "check its permissions"
+            if error.errno in (errno.EACCES, errno.EPERM)
+            else "pass a spec file (plain text, YAML or JSON)"
+        )
+        message = f"cannot read the file ({error.strerror or error}); {fix}"
         raise SpecError(str(source), [Problem("", message)]) from None
     if len(raw) > MAX_SPEC_BYTES:
         message = (
