@@ -119,6 +119,43 @@ class TestSchema:
         assert json.loads(target.read_text()) == backsmith.spec_schema()
         assert f"# yaml-language-server: $schema={target}" in result.stdout
 
+    def test_a_file_that_is_no_schema_is_never_overwritten(self, spec: Path) -> None:
+        result = _run("schema", "-o", str(spec))
+
+        assert result.exit_code == 3
+        assert "exists and is not a backsmith schema" in result.stderr
+        assert spec.read_text(encoding="utf-8") == MINIMAL
+
+    def test_an_earlier_schema_is_replaced(self, tmp_path: Path) -> None:
+        target = tmp_path / "backsmith.schema.json"
+        older = {**backsmith.spec_schema(), "properties": {}}
+        target.write_text(json.dumps(older), encoding="utf-8")
+
+        result = _run("schema", "-o", str(target))
+
+        assert result.exit_code == 0, result.output
+        assert json.loads(target.read_text()) == backsmith.spec_schema()
+        assert [path.name for path in tmp_path.iterdir()] == ["backsmith.schema.json"]
+
+    def test_a_failed_write_leaves_the_earlier_schema_whole(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        target = tmp_path / "backsmith.schema.json"
+        target.write_text(json.dumps(backsmith.spec_schema()), encoding="utf-8")
+        before = target.read_text()
+
+        def full(*args: Any, **kwargs: Any) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr("backsmith.spec.schema.os.replace", full)
+
+        result = _run("schema", "-o", str(target))
+
+        assert result.exit_code == 3
+        assert "No space left on device" in result.stderr
+        assert target.read_text() == before
+        assert [path.name for path in tmp_path.iterdir()] == ["backsmith.schema.json"]
+
     def test_an_unwritable_path_is_a_project_error(self, tmp_path: Path) -> None:
         result = _run("schema", "-o", str(tmp_path / "missing" / "schema.json"))
 

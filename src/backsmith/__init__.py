@@ -8,6 +8,7 @@ calls the same functions, so anything a command does, a Python caller can do:
     project = backsmith.check("backsmith.yaml")     # validate and resolve; SpecError if not
     folder = backsmith.new("backsmith.yaml", "out")  # generate the project
     schema = backsmith.spec_schema()                 # the spec's JSON Schema
+    backsmith.write_spec_schema("spec.schema.json")  # ... written to a file
 
 Every failure a user can act on is a `BacksmithError` whose message says what to do
 and whose `exit_code` the CLI exits with.
@@ -24,7 +25,7 @@ from backsmith.generate import new, plan
 from backsmith.spec.loader import load_spec, parse_spec
 from backsmith.spec.model import Spec
 from backsmith.spec.resolved import ProjectInfo
-from backsmith.spec.schema import spec_schema
+from backsmith.spec.schema import spec_schema, write_spec_schema
 
 try:
     __version__ = version("backsmith")
@@ -58,4 +59,5 @@ __all__ = [
     "prepare_demo",
     "serve_demo",
     "spec_schema",
+    "write_spec_schema",
 ]

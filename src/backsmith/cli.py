@@ -145,16 +145,10 @@ def schema(
     ] = None,
 ) -> None:
     """Print the spec's JSON Schema, for editors (yaml-language-server) and other tools."""
-    text = json.dumps(backsmith.spec_schema(), indent=2) + "\n"
     if output is None:
-        typer.echo(text, nl=False)
+        typer.echo(json.dumps(backsmith.spec_schema(), indent=2) + "\n", nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise backsmith.ProjectError(
-            f"cannot write {output} ({error.strerror or error}); choose another path with -o"
-        ) from None
+    backsmith.write_spec_schema(output)
     out = _out()
     out.print(f"Wrote {output}. To use it in an editor, start the spec with:")
     out.print(f"  # yaml-language-server: $schema={output}", markup=False)

@@ -15,9 +15,14 @@ The schema catches what a schema can; `backsmith check` remains the full judge
 from __future__ import annotations
 
 import copy
+import json
+import os
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from backsmith.errors import ProjectError
 from backsmith.spec.checks import PASCAL, RATE, ROLE, RULE_KEYWORDS, SNAKE
 from backsmith.spec.field import FIELD_TYPES
 from backsmith.spec.model import Spec
@@ -42,6 +47,58 @@ SHORTHAND_PATTERN = (
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema of a backsmith spec; a fresh copy the caller may change."""
     return copy.deepcopy(_build())
+
+
+def write_spec_schema(path: str | Path) -> Path:
+    """Write the schema to `path` (atomically) and return it.
+
+    An existing file is replaced only if it is a backsmith schema already (an older
+    one, say): `schema -o backsmith.yaml`, a slip of the fingers, must not destroy
+    the spec. Anything else there is a `ProjectError` and stays as it was.
+    """
+    target = Path(path)
+    text = json.dumps(spec_schema(), indent=2) + "\n"
+    try:
+        if target.is_dir():
+            raise ProjectError(f"{target} is a folder; pass a file path with -o")
+        if target.exists() and not _is_schema(target):
+            raise ProjectError(
+                f"{target} exists and is not a backsmith schema, so it is left as it is; "
+                "choose another path with -o, or remove the file first"
+            )
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent or ".")
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)  # as a plain open() would make it, not mkstemp's 0600
+            with os.fdopen(fd, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise ProjectError(
+            f"cannot write {target} ({error.strerror or error}); choose another path with -o"
+        ) from None
+    return target
+
+
+def _is_schema(path: Path) -> bool:
+    """Whether `path` holds a schema `write_spec_schema` wrote (of any version)."""
+    try:
+        with path.open("rb") as stream:
+            data = json.loads(stream.read(MAX_SCHEMA_BYTES))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(data, dict)
+        and data.get("$schema") == DIALECT
+        and data.get("title") == spec_schema()["title"]
+    )
+
+
+MAX_SCHEMA_BYTES = 4 * 1024**2
 
 
 @lru_cache(maxsize=1)
