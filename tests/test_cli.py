@@ -8,6 +8,9 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -462,6 +465,35 @@ class TestNew:
             assert result.exit_code == 3, result.output
             assert "cannot use" in result.stderr
             assert "choose another folder with -o" in result.stderr
+
+    @pytest.mark.parametrize("stop", ["SIGTERM", "SIGHUP"])
+    def test_a_kill_while_writing_leaves_no_staging_folder(
+        self, spec: Path, tmp_path: Path, stop: str
+    ) -> None:
+        # In a child process: without the handling, the signal would kill the test run.
+        work = tmp_path / "work"
+        work.mkdir()
+        script = textwrap.dedent(
+            f"""
+            import os, signal
+            signal.signal(signal.{stop}, signal.SIG_DFL)  # as if not run under nohup
+            import backsmith
+            from backsmith.render import writer
+            def killed(root):
+                os.kill(os.getpid(), signal.{stop})
+            writer.format_tree = killed
+            backsmith.new({str(spec)!r}, {str(work / "out")!r})
+            """
+        )
+        source = Path(backsmith.__file__).parents[1]
+        environment = {**os.environ, "PYTHONPATH": str(source)}
+
+        finished = subprocess.run(  # noqa: S603 - this Python, a script written here
+            [sys.executable, "-c", script], env=environment, capture_output=True, check=False
+        )
+
+        assert finished.returncode == 128 + getattr(signal, stop), finished.stderr
+        assert list(work.iterdir()) == []
 
     @pytest.mark.usefixtures("tiny_render")
     def test_ctrl_c_while_moving_files_in_waits_for_the_move(

@@ -8,6 +8,7 @@ point leaves the target exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -94,40 +95,76 @@ def write_tree(tree: FileTree, target: Path, *, force: bool = False) -> list[str
             f"cannot use {target} as the output folder ({error}); choose another folder with -o"
         ) from None
     prepare_target(target, force=force)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    except OSError as error:
-        raise _os_failure(error, target, "cannot create") from None
-    try:
-        for relative, content in tree.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-        format_tree(staging)
-        with _interrupts_deferred():
-            _move_into_place(staging, target, force=force)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise _os_failure(error, target, "cannot write") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _stops_clean_up():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+        except OSError as error:
+            raise _os_failure(error, target, "cannot create") from None
+        try:
+            for relative, content in tree.items():
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content, encoding="utf-8")
+            format_tree(staging)
+            with _signals_deferred():
+                _move_into_place(staging, target, force=force)
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _os_failure(error, target, "cannot write") from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return sorted(tree)
 
 
 def _os_failure(error: OSError, target: Path, action: str) -> GenerationError:
     where = error.filename or target
     reason = error.strerror or str(error)
-    return GenerationError(
-        f"{action} {where} ({reason}); nothing was written to {target}. "
-        "Free some space or fix the folder's permissions, or choose another folder with -o"
-    )
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some space, or choose another folder with -o"
+    elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        fix = "fix the folder's permissions, or choose another folder with -o"
+    else:
+        fix = "choose another folder with -o"
+    return GenerationError(f"{action} {where} ({reason}); nothing was written to {target}. {fix}")
+
+
+_STOPS = (signal.SIGTERM, signal.SIGHUP)
+"""`kill`, `timeout`, a CI job cancelled, a terminal closed: stops that run no cleanup."""
+
+
+def _stop(number: int, frame: object) -> None:
+    raise SystemExit(128 + number)
 
 
 @contextlib.contextmanager
-def _interrupts_deferred() -> Iterator[None]:
-    """Hold Ctrl-C (SIGINT) until the block ends: moving files in is not cut in half.
+def _stops_clean_up() -> Iterator[None]:
+    """Within the block SIGTERM and SIGHUP raise SystemExit (exit 128 + the signal), so
+    the staging folder is removed on the way out instead of left beside the target.
+
+    A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored; outside the main
+    thread signals cannot be handled here, and the block runs as is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {
+        number: signal.signal(number, _stop)
+        for number in _STOPS
+        if signal.getsignal(number) == signal.SIG_DFL
+    }
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT), SIGTERM and SIGHUP until the block ends: moving files in
+    is not cut in half. Then the first one received takes effect.
 
     Outside the main thread signals cannot be handled here, and the block runs as is.
     """
@@ -135,13 +172,20 @@ def _interrupts_deferred() -> Iterator[None]:
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    previous = {
+        number: signal.signal(number, lambda number, frame: received.append(number))
+        for number in (signal.SIGINT, *_STOPS)
+        if signal.getsignal(number) != signal.SIG_IGN
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if signal.SIGINT in received:
         raise KeyboardInterrupt
+    if received:
+        raise SystemExit(128 + received[0])
 
 
 def _move_into_place(staging: Path, target: Path, *, force: bool) -> None:
