@@ -9,7 +9,6 @@ a `BacksmithError` prints its message (never a traceback) and exits with its
 from __future__ import annotations
 
 import errno
-import json
 import os
 import sys
 from collections import defaultdict
@@ -25,6 +24,7 @@ from typer.core import TyperGroup
 import backsmith
 from backsmith.spec.model import Operation
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo
+from backsmith.spec.schema import spec_schema_text
 
 INTERNAL_ERROR = 70
 """EX_SOFTWARE from sysexits.h: the failure is backsmith's, not the user's."""
@@ -146,7 +146,7 @@ def schema(
 ) -> None:
     """Print the spec's JSON Schema, for editors (yaml-language-server) and other tools."""
     if output is None:
-        typer.echo(json.dumps(backsmith.spec_schema(), indent=2) + "\n", nl=False)
+        typer.echo(spec_schema_text(), nl=False)
         return
     backsmith.write_spec_schema(output)
     out = _out()

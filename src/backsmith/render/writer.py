@@ -15,7 +15,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
@@ -60,10 +60,13 @@ def prepare_target(target: Path, *, force: bool) -> None:
     try:
         _check_target(target, force=force)
     except OSError as error:  # a name too long, a loop of symlinks, an unreadable folder
-        raise ProjectError(
-            f"cannot use {target} as the output folder ({error.strerror or error}); "
-            "choose another folder with -o"
-        ) from None
+        raise _unusable(target, error.strerror or error) from None
+
+
+def _unusable(target: Path, reason: object) -> ProjectError:
+    return ProjectError(
+        f"cannot use {target} as the output folder ({reason}); choose another folder with -o"
+    )
 
 
 def _check_target(target: Path, *, force: bool) -> None:
@@ -91,9 +94,7 @@ def write_tree(tree: FileTree, target: Path, *, force: bool = False) -> list[str
     try:
         target = target.resolve()
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, before 3.13
-        raise ProjectError(
-            f"cannot use {target} as the output folder ({error}); choose another folder with -o"
-        ) from None
+        raise _unusable(target, error) from None
     prepare_target(target, force=force)
     with _stops_clean_up():
         try:
@@ -142,50 +143,49 @@ def _stop(number: int, frame: object) -> None:
 def _stops_clean_up() -> Iterator[None]:
     """Within the block SIGTERM and SIGHUP raise SystemExit (exit 128 + the signal), so
     the staging folder is removed on the way out instead of left beside the target.
-
-    A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored; outside the main
-    thread signals cannot be handled here, and the block runs as is.
-    """
-    if threading.current_thread() is not threading.main_thread():
+    Only default handlers are taken over: a program embedding `new` keeps its own."""
+    with _handling(_STOPS, _stop, only_over=signal.SIG_DFL):
         yield
-        return
-    previous = {
-        number: signal.signal(number, _stop)
-        for number in _STOPS
-        if signal.getsignal(number) == signal.SIG_DFL
-    }
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
     """Hold Ctrl-C (SIGINT), SIGTERM and SIGHUP until the block ends: moving files in
-    is not cut in half. Then the first one received takes effect.
-
-    Outside the main thread signals cannot be handled here, and the block runs as is.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    is not cut in half. Then the first one received takes effect."""
     received: list[int] = []
-    previous = {
-        number: signal.signal(number, lambda number, frame: received.append(number))
-        for number in (signal.SIGINT, *_STOPS)
-        if signal.getsignal(number) != signal.SIG_IGN
-    }
-    try:
+    with _handling((signal.SIGINT, *_STOPS), lambda number, frame: received.append(number)):
         yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
     if signal.SIGINT in received:
         raise KeyboardInterrupt
     if received:
         raise SystemExit(128 + received[0])
+
+
+@contextlib.contextmanager
+def _handling(
+    numbers: tuple[int, ...],
+    handler: Callable[[int, object], None],
+    *,
+    only_over: object = None,
+) -> Iterator[None]:
+    """`handler` for the signals `numbers` within the block, then the previous handlers
+    again. A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored; with
+    `only_over`, only a signal whose handler is that one is taken over. Outside the
+    main thread signals cannot be handled, and the block runs as is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {
+        number: signal.signal(number, handler)
+        for number in numbers
+        if signal.getsignal(number) != signal.SIG_IGN
+        and (only_over is None or signal.getsignal(number) == only_over)
+    }
+    try:
+        yield
+    finally:
+        for number, old in previous.items():
+            signal.signal(number, old)
 
 
 def _move_into_place(staging: Path, target: Path, *, force: bool) -> None:

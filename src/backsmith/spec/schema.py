@@ -49,6 +49,11 @@ def spec_schema() -> dict[str, Any]:
     return copy.deepcopy(_build())
 
 
+def spec_schema_text() -> str:
+    """The schema as the CLI prints it and `write_spec_schema` writes it."""
+    return json.dumps(_build(), indent=2) + "\n"
+
+
 def write_spec_schema(path: str | Path) -> Path:
     """Write the schema to `path` (atomically) and return it.
 
@@ -57,7 +62,7 @@ def write_spec_schema(path: str | Path) -> Path:
     the spec. Anything else there is a `ProjectError` and stays as it was.
     """
     target = Path(path)
-    text = json.dumps(spec_schema(), indent=2) + "\n"
+    text = spec_schema_text()
     try:
         if target.is_dir():
             raise ProjectError(f"{target} is a folder; pass a file path with -o")
