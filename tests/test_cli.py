@@ -266,6 +266,21 @@ class TestNew:
         assert (target / "backsmith.yaml").is_file()
 
     @pytest.mark.usefixtures("tiny_render")
+    def test_force_reports_the_generated_files_not_the_users(
+        self, spec: Path, tmp_path: Path
+    ) -> None:
+        target = tmp_path / "out"
+        (target / ".venv" / "lib").mkdir(parents=True)
+        for number in range(3):
+            (target / ".venv" / "lib" / f"module{number}.py").write_text("")
+
+        result = _run("new", str(spec), "-o", str(target), "--force")
+
+        assert result.exit_code == 0, result.output
+        assert "Wrote 2 files to" in result.stdout
+        assert "module0.py" not in result.stdout
+
+    @pytest.mark.usefixtures("tiny_render")
     @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
     def test_a_spec_in_any_encoding_yaml_allows_is_recorded_as_utf8(
         self, spec: Path, tmp_path: Path, encoding: str

@@ -7,6 +7,7 @@ calls the same functions, so anything a command does, a Python caller can do:
 
     project = backsmith.check("backsmith.yaml")     # validate and resolve; SpecError if not
     folder = backsmith.new("backsmith.yaml", "out")  # generate the project
+    files = backsmith.new_project("backsmith.yaml", "out2").files  # ... and which files
     schema = backsmith.spec_schema()                 # the spec's JSON Schema
     backsmith.write_spec_schema("spec.schema.json")  # ... written to a file
 
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from backsmith.demo.runner import DemoError, DemoProject, demo, prepare_demo, serve_demo
 from backsmith.errors import BacksmithError, GenerationError, Problem, ProjectError, SpecError
-from backsmith.generate import new, plan
+from backsmith.generate import NewProject, new, new_project, plan
 from backsmith.spec.loader import load_spec, parse_spec
 from backsmith.spec.model import Spec
 from backsmith.spec.resolved import ProjectInfo
@@ -45,6 +46,7 @@ __all__ = [
     "DemoError",
     "DemoProject",
     "GenerationError",
+    "NewProject",
     "Problem",
     "ProjectError",
     "ProjectInfo",
@@ -55,6 +57,7 @@ __all__ = [
     "demo",
     "load_spec",
     "new",
+    "new_project",
     "parse_spec",
     "prepare_demo",
     "serve_demo",

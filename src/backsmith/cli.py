@@ -173,9 +173,11 @@ def new(
     ] = False,
 ) -> None:
     """Generate a FastAPI project from a spec."""
-    folder = backsmith.new(spec, output, force=force)
+    generated = backsmith.new_project(spec, output, force=force)
+    folder = generated.folder
     out = _out()
-    files = sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
+    # The generated files only: with --force the folder may hold the user's own (a .venv).
+    files = [Path(name) for name in generated.files]
     shown = _shown_path(folder)
     out.print(Text(f"Wrote {len(files)} files to {shown}", style="bold green"))
     by_folder: dict[str, list[str]] = defaultdict(list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from backsmith.errors import ProjectError
@@ -11,12 +12,26 @@ from backsmith.spec.loader import load_spec, parse_spec, read_spec_text
 from backsmith.spec.resolved import ProjectInfo, resolve
 
 
+@dataclass(frozen=True)
+class NewProject:
+    folder: Path
+    files: list[str]
+    """The generated files, relative to `folder`: with `force` the folder may hold others."""
+
+
 def new(spec_path: str | Path, output: str | Path | None = None, *, force: bool = False) -> Path:
     """Generate the project described by the spec at `spec_path`; returns its folder.
 
     The target defaults to `./<name>`. Nothing is written unless every file renders
     and formats; a non-empty target is refused unless `force`.
     """
+    return new_project(spec_path, output, force=force).folder
+
+
+def new_project(
+    spec_path: str | Path, output: str | Path | None = None, *, force: bool = False
+) -> NewProject:
+    """`new`, telling which files it generated as well as where."""
     # Read once: a second read could see another file (or block, on a FIFO).
     spec_text, source = read_spec_text(spec_path)
     spec = parse_spec(spec_text, source)
@@ -24,8 +39,8 @@ def new(spec_path: str | Path, output: str | Path | None = None, *, force: bool 
     prepare_target(target, force=force)
     project = resolve(spec)
     tree = render_project(project, spec_text=spec_text)
-    write_tree(tree, target, force=force)
-    return target.resolve()
+    files = write_tree(tree, target, force=force)
+    return NewProject(target.resolve(), files)
 
 
 def plan(spec_path: str | Path) -> ProjectInfo:
@@ -33,4 +48,4 @@ def plan(spec_path: str | Path) -> ProjectInfo:
     return resolve(load_spec(spec_path))
 
 
-__all__ = ["ProjectError", "new", "plan"]
+__all__ = ["NewProject", "ProjectError", "new", "new_project", "plan"]
