@@ -68,6 +68,19 @@ BAD = [
         "cannot read field shorthand 'str(20'",
         5,
     ),
+    *(
+        Bad(
+            f"shorthand-with-{name}-digits",
+            _with_book(f"title: {text}\n"),
+            "resources.Book.fields.title",
+            f"'{argument}' must be a whole number written in digits 0-9, got '{digits}'",
+            5,
+        )
+        for name, text, argument, digits in (
+            ("superscript", "str(\u00b2)", "max_length", "\u00b2"),
+            ("arabic", "decimal(\u0661\u0660,2)", "max_digits", "\u0661\u0660"),
+        )
+    ),
     Bad(
         "ref-to-misspelt-resource",
         _with_book("author: ref(Autor)\n") + "  Author:\n    fields: {name: str}\n",

@@ -244,12 +244,13 @@ def _shorthand_arguments(kind: str, raw: str) -> dict[str, Any]:
     for name, value in zip(names, arguments, strict=False):
         if name == "to":
             parsed[name] = value
-        elif value.isdigit():
+        elif value.isascii() and value.isdigit():  # not '²' or '١٠', which isdigit() takes
             parsed[name] = int(value)
         else:
             raise PydanticCustomError(
                 "shorthand",
-                "{kind}(...): '{name}' must be a whole number, got '{value}'",
+                "{kind}(...): '{name}' must be a whole number written in digits 0-9, "
+                "got '{value}'",
                 {"kind": kind, "name": name, "value": value},
             )
     return parsed
