@@ -239,6 +239,30 @@ def test_numbers_both_yaml_versions_read_alike_are_accepted(written: str) -> Non
     assert spec.resources["Book"].fields["count"].default == int(written.replace("_", ""), 0)
 
 
+@pytest.mark.parametrize(
+    ("written", "value"), [("1e3", 1000.0), ("1.5e3", 1500.0), ("-.5E-2", -0.005)]
+)
+def test_an_exponent_without_a_dot_or_sign_is_a_number(written: str, value: float) -> None:
+    # YAML 1.1 (PyYAML) reads these as text; YAML 1.2 and JSON read them as numbers.
+    field = f"      ratio: {{type: float, default: {written}, ge: -1e4, le: 1e4}}\n"
+    as_json = json.dumps(yaml.safe_load(MINIMAL)).replace(
+        '"title": "str(200)"', f'"ratio": {{"type": "float", "default": {written}}}'
+    )
+
+    assert parse_spec(MINIMAL + field).resources["Book"].fields["ratio"].default == value
+    assert parse_spec(as_json).resources["Book"].fields["ratio"].default == value
+
+
+@pytest.mark.parametrize("written", ["1e-400", "1.0e-400", "-2.5E-999"])
+def test_a_number_that_would_read_as_zero_is_refused(written: str) -> None:
+    field = f"      ratio: {{type: float, le: {written}}}\n"
+
+    [(path, message, line, _)] = _problems(MINIMAL + field)
+
+    assert (path, line) == ("resources.Book.fields.ratio.le", 6)
+    assert message.startswith(f"'{written}' is too close to zero for a number and would be read")
+
+
 def test_a_text_key_keeps_a_leading_zero_as_written() -> None:
     assert parse_spec("version: 010\n" + MINIMAL).version == "010"
 

@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -53,6 +54,21 @@ _TEXT_KEYS = ("version", "title", "description")
 """Top-level keys that hold text, where YAML would read `version: 1.10` as the float 1.1."""
 
 Position = tuple[int, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, reading exponents as YAML 1.2 and JSON do.
+
+    YAML 1.1 wants a dot and a signed exponent (`1.0e+3`), so PyYAML reads `1e3` and
+    `1.5e3` as text, and a JSON spec's `"default": 1e3` would be refused as quoted text.
+    """
+
+
+_Loader.add_implicit_resolver(
+    _TAG + "float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
+    list("-+.0123456789"),
+)
 
 
 class _Scan:
@@ -197,6 +213,13 @@ class _Scan:
                 self.problem(
                     path,
                     f"this number has more than {MAX_NUMBER_DIGITS} digits; use a smaller one",
+                    node,
+                )
+            elif path not in {(key,) for key in _TEXT_KEYS} and _underflows(text):
+                self.notice(
+                    path,
+                    f"'{text}' is too close to zero for a number and would be read as 0; "
+                    "write 0, or a number nearer 1",
                     node,
                 )
         elif node.tag == _TAG + "timestamp":
@@ -367,9 +390,9 @@ def _untab_json(text: str) -> str:
 
 
 def _read_yaml(text: str, source: str, scan: _Scan) -> Any:
-    loader: yaml.SafeLoader | None = None
+    loader: _Loader | None = None
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -622,6 +645,17 @@ def _yaml11_number(text: str) -> str | None:
             "write it without the leading zero, or quote it to make it text"
         )
     return None
+
+
+def _underflows(text: str) -> bool:
+    """Whether a YAML float such as `1e-400` reads as 0.0 though it is not zero."""
+    mantissa = re.split("[eE]", text)[0]
+    if not any(char in "123456789" for char in mantissa):
+        return False
+    try:
+        return float(text.replace("_", "")) == 0
+    except ValueError:  # .inf, .nan and other spellings float() does not take
+        return False
 
 
 def _has_surrogate(text: str) -> bool:
