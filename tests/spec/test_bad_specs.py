@@ -195,7 +195,7 @@ BAD = [
         "search-on-int",
         _with_book("pages: int\n", "    search: [pages]\n"),
         "resources.Book.search[0]",
-        "search takes string fields",
+        "search takes string fields (str, text, email, url); drop it from search",
         4,
     ),
     Bad(
@@ -244,7 +244,7 @@ BAD = [
         "places-above-digits",
         _with_book("price: decimal(4,6)\n"),
         "resources.Book.fields.price.decimal_places",
-        "decimal_places 6 is above max_digits 4",
+        "decimal_places 6 is above max_digits 4; raise max_digits or lower decimal_places",
         5,
     ),
     Bad(
@@ -660,6 +660,116 @@ BAD += [
         "resources.Book.fields.answer.default",
         "default true is read as a boolean (YAML reads yes, no",
         5,
+    ),
+    # Each refusal says what to write instead, not only what is wrong.
+    Bad(
+        "no-resources",
+        "name: shop\nresources: {}\n",
+        "resources",
+        "add one, e.g. Book: {fields: {title: str}}",
+        2,
+    ),
+    Bad(
+        "no-fields",
+        "name: shop\nresources:\n  Book:\n    fields: {}\n",
+        "resources.Book.fields",
+        "add one, e.g. title: str",
+        4,
+    ),
+    Bad(
+        "jwks-key-without-jwks",
+        _with_book("t: str\n", top="auth: {kind: local, issuer: x}\n"),
+        "auth.issuer",
+        "applies only to auth.kind jwks; remove it, or set kind: jwks",
+        2,
+    ),
+    Bad(
+        "role-not-lower-case",
+        _with_book("t: str\n", top="auth: {roles: [Data Steward]}\n"),
+        "auth.roles[0]",
+        "e.g. 'data-steward'",
+        2,
+    ),
+    Bad(
+        "rule-as-role",
+        _with_book("t: str\n", top="auth: {roles: [owner]}\n"),
+        "auth.roles[0]",
+        "is an access rule, not a role name; drop it from roles",
+        2,
+    ),
+    Bad(
+        "jwks-without-audience",
+        _with_book(
+            "t: str\n", top="auth: {kind: jwks, jwks_url: 'https://i.example/k', issuer: i}\n"
+        ),
+        "auth",
+        "auth.kind jwks needs 'audience'; add it: audience: my-api",
+        2,
+    ),
+    Bad(
+        "jwks-url-not-http",
+        _with_book(
+            "t: str\n", top="auth: {kind: jwks, jwks_url: 'ftp://k', issuer: i, audience: a}\n"
+        ),
+        "auth.jwks_url",
+        "e.g. https://issuer.example.com/.well-known/jwks.json",
+        2,
+    ),
+    Bad(
+        "many-with-unique",
+        _with_book("tags: {type: many, to: Book, unique: true}\n"),
+        "resources.Book.fields.tags.unique",
+        "'unique' does not apply to a many field; drop it",
+        5,
+    ),
+    Bad(
+        "unique-json",
+        _with_book("meta: {type: json, unique: true}\n"),
+        "resources.Book.fields.meta.unique",
+        "a json field cannot be unique; drop unique",
+        5,
+    ),
+    Bad(
+        "read-only-and-write-only",
+        _with_book("pin: {type: str, read_only: true, write_only: true, default: x}\n"),
+        "resources.Book.fields.pin",
+        "both read_only and write_only; drop one",
+        5,
+    ),
+    Bad(
+        "bounds-crossed",
+        _with_book("n: {type: int, ge: 5, le: 1}\n"),
+        "resources.Book.fields.n.ge",
+        "ge 5 is above le 1, so no value fits; lower ge or raise le",
+        5,
+    ),
+    Bad(
+        "sort-on-json",
+        _with_book("meta: json\n", "    sort: [meta]\n"),
+        "resources.Book.sort[0]",
+        "'meta' is json and cannot be sorted; drop it from sort",
+        4,
+    ),
+    Bad(
+        "filter-on-json",
+        _with_book("meta: json\n", "    filter: [meta]\n"),
+        "resources.Book.filter[0]",
+        "'meta' is json and cannot be filtered; drop it from filter",
+        4,
+    ),
+    Bad(
+        "unique-together-repeats",
+        _with_book("a: str\nb: str\n", "    unique_together: [[a, a, b]]\n"),
+        "resources.Book.unique_together[0][1]",
+        "'a' is listed twice in this group; drop one",
+        4,
+    ),
+    Bad(
+        "unique-together-json",
+        _with_book("a: str\nmeta: json\n", "    unique_together: [[a, meta]]\n"),
+        "resources.Book.unique_together[0][1]",
+        "cannot be part of a unique constraint; drop it from this group",
+        4,
     ),
 ]
 CLI_CASES = [

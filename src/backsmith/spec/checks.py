@@ -199,6 +199,20 @@ def model_class(resource_name: str) -> str:
 
 # Other names for the likeliest of them, offered when one is refused.
 _CLASS_SUGGESTIONS = {"Paging": "Pagination"}
+_JWKS_EXAMPLES = {
+    "jwks_url": "jwks_url: https://issuer.example.com/.well-known/jwks.json",
+    "issuer": "issuer: https://issuer.example.com/",
+    "audience": "audience: my-api",
+}
+
+
+def _role_suggestion(role: str) -> str:
+    """`Data Steward` -> `data-steward`: the nearest name a role may have."""
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", role.strip().lower()).strip("-_")
+    cleaned = cleaned.lstrip("0123456789-_")
+    return cleaned or "editor"
+
+
 LOCAL_AUTH_CLASSES = frozenset({"User", "RefreshToken"})
 LOCAL_AUTH_TABLES = frozenset({"users", "refresh_tokens"})
 
@@ -242,7 +256,10 @@ class Checker:
                 f"pick another, e.g. '{name}_api'",
             )
         if not self.spec.resources:
-            self.add(("resources",), "a spec needs at least one resource")
+            self.add(
+                ("resources",),
+                "a spec needs at least one resource; add one, e.g. Book: {fields: {title: str}}",
+            )
 
     def _check_auth(self) -> None:
         auth = self.spec.auth
@@ -250,7 +267,10 @@ class Checker:
         jwks_keys = {"jwks_url", "issuer", "audience", "algorithms"}
         if auth.kind != "jwks":
             for key in sorted(given & jwks_keys):
-                self.add(("auth", key), f"'{key}' applies only to auth.kind jwks")
+                self.add(
+                    ("auth", key),
+                    f"'{key}' applies only to auth.kind jwks; remove it, or set kind: jwks",
+                )
         if auth.kind == "none" and "roles" in given:
             self.add(("auth", "roles"), "roles need auth; with auth.kind none every rule is public")
         seen_roles: set[str] = set()
@@ -263,10 +283,15 @@ class Checker:
             if not ROLE.match(role):
                 self.add(
                     ("auth", "roles", index),
-                    f"role '{role}' must be lower case letters, digits, '_' or '-'",
+                    f"role '{role}' must be lower case letters, digits, '_' or '-', "
+                    f"e.g. '{_role_suggestion(role)}'",
                 )
             elif role in RULE_KEYWORDS:
-                self.add(("auth", "roles", index), f"'{role}' is an access rule, not a role name")
+                self.add(
+                    ("auth", "roles", index),
+                    f"'{role}' is an access rule, not a role name; drop it from roles "
+                    "(access rules may name it as they are)",
+                )
             elif role != "admin" and names.role_class(role) in aliases:
                 alias = names.role_class(role)
                 self.add(
@@ -279,7 +304,9 @@ class Checker:
         if auth.kind == "jwks":
             for key in ("jwks_url", "issuer", "audience"):
                 if getattr(auth, key) is None:
-                    self.add(("auth",), f"auth.kind jwks needs '{key}'")
+                    self.add(
+                        ("auth",), f"auth.kind jwks needs '{key}'; add it: {_JWKS_EXAMPLES[key]}"
+                    )
                 elif key != "jwks_url" and not getattr(auth, key).strip():
                     self.add(
                         ("auth", key),
@@ -287,7 +314,11 @@ class Checker:
                         "none from a real issuer would pass; give the issuer's value",
                     )
             if auth.jwks_url is not None and not re.match(r"^https?://\S+$", auth.jwks_url):
-                self.add(("auth", "jwks_url"), f"'{auth.jwks_url}' is not an http(s) URL")
+                self.add(
+                    ("auth", "jwks_url"),
+                    f"'{auth.jwks_url}' is not an http(s) URL; write the issuer's key set "
+                    f"address, e.g. {_JWKS_EXAMPLES['jwks_url'].split(': ', 1)[1]}",
+                )
             if auth.algorithms == []:
                 self.add(
                     ("auth", "algorithms"),
@@ -401,7 +432,9 @@ class Checker:
         if resource.owned and not auth_on:
             self.add((*path, "owned"), "owned rows need auth; set auth.kind to local or jwks")
         if not resource.fields:
-            self.add((*path, "fields"), "a resource needs at least one field")
+            self.add(
+                (*path, "fields"), "a resource needs at least one field; add one, e.g. title: str"
+            )
         for field_name, spec in resource.fields.items():
             self._check_field(name, field_name, spec)
         self._check_access(name, resource)
@@ -451,9 +484,9 @@ class Checker:
         if spec.type == "many":
             for option in ("unique", "index", "default", "immutable"):
                 if option in spec.model_fields_set:
-                    self.add((*path, option), f"'{option}' does not apply to a many field")
+                    self.add((*path, option), f"'{option}' does not apply to a many field; drop it")
         if spec.type == "json" and spec.unique:
-            self.add((*path, "unique"), "a json field cannot be unique")
+            self.add((*path, "unique"), "a json field cannot be unique; drop unique")
         if spec.type == "json" and spec.index:
             # PostgreSQL's json type has no b-tree operator class: the migration would fail.
             self.add((*path, "index"), "a json field cannot be indexed; drop index")
@@ -471,7 +504,7 @@ class Checker:
                 "or list the field with another in unique_together",
             )
         if spec.read_only and spec.write_only:
-            self.add(path, "a field cannot be both read_only and write_only")
+            self.add(path, "a field cannot be both read_only and write_only; drop one")
         if spec.read_only and spec.immutable:
             self.add(
                 path,
@@ -511,7 +544,11 @@ class Checker:
         for low, high in (("ge", "le"), ("gt", "lt"), ("ge", "lt"), ("gt", "le")):
             low_value, high_value = getattr(spec, low), getattr(spec, high)
             if low_value is not None and high_value is not None and low_value > high_value:
-                self.add((*path, low), f"{low} {low_value} is above {high} {high_value}")
+                self.add(
+                    (*path, low),
+                    f"{low} {low_value} is above {high} {high_value}, so no value fits; "
+                    f"lower {low} or raise {high}",
+                )
         if spec.type == "int":
             for bound in ("ge", "le", "gt", "lt"):
                 value = getattr(spec, bound)
@@ -527,7 +564,8 @@ class Checker:
             if places > digits:
                 self.add(
                     (*path, "decimal_places"),
-                    f"decimal_places {places} is above max_digits {digits}",
+                    f"decimal_places {places} is above max_digits {digits}; raise "
+                    "max_digits or lower decimal_places",
                 )
         if spec.type == "float":
             for bound in ("ge", "le", "gt", "lt"):
@@ -639,7 +677,7 @@ class Checker:
                     self.add(
                         where,
                         f"'{field_name}' is {kind}; search takes string fields "
-                        "(str, text, email, url)",
+                        "(str, text, email, url); drop it from search",
                     )
                 elif field_name in resource.fields and resource.fields[field_name].write_only:
                     self.add(
@@ -649,9 +687,13 @@ class Checker:
                         f"callers find out its values; drop it from {key} or drop write_only",
                     )
                 elif key == "sort" and kind in ("json", "many"):
-                    self.add(where, f"'{field_name}' is {kind} and cannot be sorted")
+                    self.add(
+                        where, f"'{field_name}' is {kind} and cannot be sorted; drop it from sort"
+                    )
                 elif key == "filter" and kind == "json":
-                    self.add(where, f"'{field_name}' is json and cannot be filtered")
+                    self.add(
+                        where, f"'{field_name}' is json and cannot be filtered; drop it from filter"
+                    )
                 elif key == "filter" and kind != "ref" and field_name in QUERY_PARAMETERS:
                     self.add(
                         where,
@@ -667,7 +709,10 @@ class Checker:
             for position, field_name in enumerate(group):
                 kind = known.get(field_name)
                 if field_name in group[:position]:
-                    self.add((*where, position), f"'{field_name}' is listed twice in this group")
+                    self.add(
+                        (*where, position),
+                        f"'{field_name}' is listed twice in this group; drop one",
+                    )
                 elif kind is None:
                     self.add(
                         (*where, position),
@@ -676,7 +721,8 @@ class Checker:
                 elif kind in ("json", "many"):
                     self.add(
                         (*where, position),
-                        f"'{field_name}' is {kind} and cannot be part of a unique constraint",
+                        f"'{field_name}' is {kind} and cannot be part of a unique constraint; "
+                        "drop it from this group",
                     )
 
     def _check_required_ref_cycles(self) -> None:

@@ -249,8 +249,7 @@ def _shorthand_arguments(kind: str, raw: str) -> dict[str, Any]:
         else:
             raise PydanticCustomError(
                 "shorthand",
-                "{kind}(...): '{name}' must be a whole number written in digits 0-9, "
-                "got '{value}'",
+                "{kind}(...): '{name}' must be a whole number written in digits 0-9, got '{value}'",
                 {"kind": kind, "name": name, "value": value},
             )
     return parsed
