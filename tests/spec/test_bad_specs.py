@@ -475,14 +475,16 @@ BAD = [
         "int-default-as-text",
         _with_book("pages: {type: int, default: '5'}\n"),
         "resources.Book.fields.pages.default",
-        "default '5' does not fit the field: input should be a valid integer",
+        "default '5' is quoted text, but an int field takes a number; "
+        "write it without quotes (default: 5)",
         5,
     ),
     Bad(
         "bool-default-as-text",
         _with_book("sold: {type: bool, default: 'yes'}\n"),
         "resources.Book.fields.sold.default",
-        "default 'yes' does not fit the field: input should be a valid boolean",
+        "default 'yes' is quoted text, but a bool field takes true or false; "
+        "write it without quotes (default: true)",
         5,
     ),
     Bad(
@@ -496,7 +498,8 @@ BAD = [
         "float-default-as-text",
         _with_book("weight: {type: float, default: '1.5'}\n"),
         "resources.Book.fields.weight.default",
-        "input should be a valid number",
+        "default '1.5' is quoted text, but a float field takes a number; "
+        "write it without quotes (default: 1.5)",
         5,
     ),
     Bad(
@@ -662,6 +665,20 @@ BAD += [
         5,
     ),
     # Each refusal says what to write instead, not only what is wrong.
+    *(
+        Bad(
+            f"{kind}-example-as-text",
+            _with_book(f"x: {{type: {kind}, example: '{written}'}}\n"),
+            "resources.Book.fields.x.example",
+            f"example '{written}' is quoted text, but {article} {kind} field takes {takes}; "
+            f"write it without quotes (example: {meant})",
+            5,
+        )
+        for kind, article, written, takes, meant in (
+            ("float", "a", "1.5", "a number", "1.5"),
+            ("bool", "a", "true", "true or false", "true"),
+        )
+    ),
     Bad(
         "no-resources",
         "name: shop\nresources: {}\n",

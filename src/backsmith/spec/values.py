@@ -120,6 +120,7 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                     adapter.validate_python(value, strict=field.type in STRICT_TYPES)
                 except ValidationError as error:
                     misread = _misread_text(field, value, key)
+                    misread = misread or _quoted(field, adapter, value, key)
                     if misread is not None:
                         yield (*path, key), f"{key} {_shown(value)} {misread}"
                         continue
@@ -153,6 +154,22 @@ def _misread_text(field: FieldSpec, value: Any, key: str) -> str | None:
     return (
         f"is read as {kind}, but the field holds text; quote it as you mean it "
         f"({key}: '...'), or change it"
+    )
+
+
+def _quoted(field: FieldSpec, adapter: TypeAdapter[Any], value: Any, key: str) -> str | None:
+    """Why text such as '5' or 'true' does not fit an int, float or bool field."""
+    if not isinstance(value, str):
+        return None
+    try:
+        meant = adapter.validate_python(value)
+    except ValidationError:
+        return None
+    written = str(meant).lower() if isinstance(meant, bool) else str(meant)
+    takes = "true or false" if field.type == "bool" else "a number"
+    return (
+        f"is quoted text, but a{'n' if field.type == 'int' else ''} {field.type} field takes "
+        f"{takes}; write it without quotes ({key}: {written})"
     )
 
 
