@@ -679,6 +679,22 @@ BAD += [
             ("bool", "a", "true", "true or false", "true"),
         )
     ),
+    *(
+        Bad(
+            f"shorthand-as-mapping-type-{index}",
+            _with_book(f"x: {{type: '{written}'}}\n"),
+            "resources.Book.fields.x.type",
+            f"type '{written}' is a shorthand; in a mapping, write its parts as keys: {keys}",
+            5,
+        )
+        for index, (written, keys) in enumerate(
+            (
+                ("str(200)", "{type: str, max_length: 200}"),
+                ("ref(Book)?", "{type: ref, optional: true, to: Book}"),
+                ("enum(a, b)", "{type: enum, values: [a, b]}"),
+            )
+        )
+    ),
     Bad(
         "no-resources",
         "name: shop\nresources: {}\n",

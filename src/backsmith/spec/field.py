@@ -156,7 +156,7 @@ class FieldSpec(BaseModel):
         if isinstance(data, dict):
             kind = data.get("type")
             if isinstance(kind, str) and kind not in FIELD_TYPES:
-                raise _unknown_type(kind)
+                raise _shorthand_as_type(kind) or _unknown_type(kind)
             return data
         raise PydanticCustomError(
             "field_form",
@@ -192,6 +192,30 @@ def _unknown_type(kind: str) -> PydanticCustomError:
         "unknown type '{kind}'{hint}",
         {"kind": kind, "hint": did_you_mean(kind, FIELD_TYPES)},
     )
+
+
+def _shorthand_as_type(kind: str) -> PydanticCustomError | None:
+    """`type: ref(Author)?` in a mapping: the shorthand's parts belong in keys of their own."""
+    try:
+        expanded = parse_shorthand(kind)
+    except PydanticCustomError:
+        return None
+    if expanded == {"type": kind}:
+        return None
+    keys = ", ".join(f"{key}: {_flow_value(value)}" for key, value in expanded.items())
+    return PydanticCustomError(
+        "unknown_type",
+        "type '{kind}' is a shorthand; in a mapping, write its parts as keys: {keys}",
+        {"kind": kind, "keys": "{" + keys + "}", "option": "type"},
+    )
+
+
+def _flow_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(item) for item in value) + "]"
+    return str(value)
 
 
 def parse_shorthand(text: str) -> dict[str, Any]:
