@@ -28,6 +28,8 @@ def _only_resource(name: str) -> ResourceInfo:
         ("Table", "TableModel", "TableId"),
         ("Connection", "ConnectionModel", "ConnectionId"),
         ("Row", "RowModel", "RowIdPath"),
+        ("O", "OModel", "OId"),
+        ("I", "IModel", "IId"),
     ],
 )
 def test_a_resource_named_like_an_import_gets_a_model_class_of_its_own(

@@ -96,6 +96,7 @@ def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_member
         ("json", "json_"),
         ("register", "register_"),
         ("list", "list_"),
+        ("l", "l_"),
         ("label", "label"),
         ("model_year", "model_year"),
     ],

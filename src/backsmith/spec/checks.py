@@ -190,8 +190,8 @@ def module_name(plural: str) -> str:
 def model_class(resource_name: str) -> str:
     """A resource's SQLAlchemy class: its own name unless the model's modules import
     that name; then `<Name>Model` (or `<Name>Record` for `Base`, whose `BaseModel` is
-    pydantic's)."""
-    if resource_name not in MODEL_MODULE_NAMES:
+    pydantic's), or where ruff refuses it as ambiguous (`I`, `O`: rule E742)."""
+    if resource_name not in MODEL_MODULE_NAMES and resource_name not in ("I", "O"):
         return resource_name
     renamed = f"{resource_name}Model"
     return renamed if renamed not in MODEL_MODULE_NAMES else f"{resource_name}Record"

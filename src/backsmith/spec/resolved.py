@@ -30,11 +30,13 @@ TAKEN_ATTRIBUTES = frozenset(
         *("str", "int", "float", "bool", "list", "dict", "dt", "uuid", "enum"),
         *("mapped_column", "field_validator", "storable_text", "whole_numbers", "enum_values"),
         *("server_set",),
+        "l",  # ruff's E741: `l` reads as 1 or I, so an attribute named so fails the gate
     }
 )
 """Names a field's Python attribute must not take: what SQLAlchemy's declarative classes
 and pydantic's `BaseModel` keep for themselves (`metadata`, `json`, `copy`, `register`...),
-and what the model and schema class bodies use (builtins, modules, helpers)."""
+what the model and schema class bodies use (builtins, modules, helpers), and `l`, which
+ruff refuses as an ambiguous name."""
 
 
 def python_name(wire: str) -> str:
