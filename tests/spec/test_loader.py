@@ -263,6 +263,21 @@ def test_a_number_that_would_read_as_zero_is_refused(written: str) -> None:
     assert message.startswith(f"'{written}' is too close to zero for a number and would be read")
 
 
+@pytest.mark.parametrize("written", ["0x_", "0b_", "-0x_"])
+def test_a_number_prefix_without_digits_is_named_where_it_is(written: str) -> None:
+    # PyYAML resolves these as ints, then cannot build them ("invalid literal for int()").
+    field = f"      n: {{type: int, default: {written}}}\n"
+
+    [(path, message, line, _)] = _problems(MINIMAL + field)
+
+    assert (path, line) == ("resources.Book.fields.n.default", 6)
+    assert message == (
+        f"'{written}' reads as a number but has no digits after its prefix; "
+        "write the digits (0x1F), or quote it to make it text"
+    )
+    assert parse_spec(f"version: {written}\n" + MINIMAL).version == written
+
+
 def test_a_text_key_keeps_a_leading_zero_as_written() -> None:
     assert parse_spec("version: 010\n" + MINIMAL).version == "010"
 

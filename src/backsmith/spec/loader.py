@@ -215,6 +215,16 @@ class _Scan:
                     f"this number has more than {MAX_NUMBER_DIGITS} digits; use a smaller one",
                     node,
                 )
+            elif node.tag == _TAG + "int" and not _readable_int(node):
+                if path in {(key,) for key in _TEXT_KEYS}:
+                    node.tag = _TAG + "str"  # text as written, as YAML 1.2 reads it
+                    return
+                self.problem(
+                    path,
+                    f"'{text}' reads as a number but has no digits after its prefix; "
+                    "write the digits (0x1F), or quote it to make it text",
+                    node,
+                )
             elif path not in {(key,) for key in _TEXT_KEYS} and _underflows(text):
                 self.notice(
                     path,
@@ -645,6 +655,16 @@ def _yaml11_number(text: str) -> str | None:
             "write it without the leading zero, or quote it to make it text"
         )
     return None
+
+
+def _readable_int(node: yaml.ScalarNode) -> bool:
+    """Whether PyYAML can build the int it resolved: `0x_` and `0b_` match its pattern,
+    but leave int() nothing to read."""
+    try:
+        yaml.SafeLoader("").construct_yaml_int(node)
+    except ValueError:
+        return False
+    return True
 
 
 def _underflows(text: str) -> bool:
