@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from backsmith import parse_spec
+from backsmith.spec.checks import enum_members
 from backsmith.spec.resolved import resolve
 
 SPEC = """
@@ -84,6 +87,26 @@ def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_member
         ("IN_PROGRESS_2", "in_progress"),
         ("IN_PROGRESS_3", "in progress"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("values", "members"),
+    [
+        (["m²", "m³", "km"], ["M2", "M3", "KM"]),
+        (["Ｆ", "F", "ﬁx"], ["F", "F_2", "FIX"]),
+        (["½ price", "٣ days", "°C"], ["V_1_2_PRICE", "V_٣_DAYS", "C"]),
+    ],
+)
+def test_enum_members_are_identifiers_python_reads_as_written(
+    values: list[str], members: list[str]
+) -> None:
+    """`²` is a word character but cannot stand in a name (the generated models failed to
+    parse), and Python reads `Ｆ` as `F`, so both would be one member: members are taken in
+    NFKC form and keep only what a name may hold."""
+    found = [member for member, _ in enum_members(values)]
+    assert found == members
+    assert all(member.isidentifier() for member in found)
+    assert len({unicodedata.normalize("NFKC", member) for member in found}) == len(values)
 
 
 @pytest.mark.parametrize(

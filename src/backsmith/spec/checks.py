@@ -9,6 +9,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -851,9 +852,15 @@ def enum_members(values: list[str]) -> list[tuple[str, str]]:
 
 
 def enum_member_name(value: str) -> str:
-    """The Python member name for an enum value: `in-progress` -> `IN_PROGRESS`."""
-    member = re.sub(r"\W+", "_", value).strip("_").upper() or "EMPTY"
-    if member[0].isdigit():
+    """The Python member name for an enum value: `in-progress` -> `IN_PROGRESS`.
+
+    The name is taken in the NFKC form Python reads identifiers in (`m²` -> `M2`, where
+    `²` cannot stand in a name, and `Ｆ` -> `F`, which Python would read as `F` anyway),
+    and keeps only characters a name may hold."""
+    normal = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).upper())
+    kept = "".join(char if f"_{char}".isidentifier() else "_" for char in normal)
+    member = re.sub(r"_+", "_", kept).strip("_") or "EMPTY"
+    if not member.isidentifier():  # a digit (or a mark) first
         member = "V_" + member
     if keyword.iskeyword(member.lower()) and member.lower() == member:
         member += "_"
