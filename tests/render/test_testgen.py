@@ -105,3 +105,11 @@ def test_a_role_named_like_a_plain_caller_is_a_caller_of_its_own() -> None:
     assert callers(book) == ["anonymous", "admin", "alice", "bob", "role:alice", "editor"]
     assert (matrix["read", "alice"], matrix["read", "role:alice"]) == (403, 200)
     assert maker_name(book) == "role:alice"
+
+
+def test_a_resource_only_admin_creates_is_made_by_admin() -> None:
+    """`create: admin` names the plain admin caller, which the access tests look up by
+    name: `role:admin` (a role caller) was no key of theirs, a KeyError."""
+    book = _resource("{create: admin}")
+    assert maker_name(book) == "admin"
+    assert "admin" in callers(book)
