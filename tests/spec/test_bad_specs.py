@@ -277,6 +277,21 @@ BAD = [
         1,
     ),
     Bad(
+        "field-with-trailing-underscore-suggests-a-free-name",
+        _with_book("id_: str\n"),
+        "resources.Book.fields.id_",
+        "is written as it is), e.g. 'id_value'",
+        5,
+    ),
+    Bad(
+        "keyword-field-with-trailing-underscore",
+        _with_book("type_: str\n"),
+        "resources.Book.fields.type_",
+        "without leading, trailing or double underscores (a name Python keeps, such as "
+        "'from' or 'class', is written as it is), e.g. 'type'",
+        5,
+    ),
+    Bad(
         "resource-not-pascal",
         "name: shop\nresources:\n  book_item:\n    fields: {t: str}\n",
         "resources.book_item",

@@ -447,9 +447,17 @@ class Checker:
             self.add(path, TOO_LONG)
         elif not SNAKE.match(field_name):
             suggestion = _suggest_snake(field_name)
+            if suggestion in RESERVED_FIELDS:
+                suggestion += "_value"
+            why = (
+                " (a name Python keeps, such as 'from' or 'class', is written as it is)"
+                if field_name.endswith("_")
+                else ""
+            )
             self.add(
                 path,
-                f"field name '{field_name}' must be a snake_case identifier, e.g. '{suggestion}'",
+                f"field name '{field_name}' must be a snake_case identifier without leading, "
+                f"trailing or double underscores{why}, e.g. '{suggestion}'",
             )
         elif field_name in RESERVED_FIELDS or field_name.startswith(PYDANTIC_NAMESPACES):
             implicit = (
