@@ -17,8 +17,9 @@ from tests.generated.harness import expect_success, project_env, python
 SPECS = {
     # The test issuer signed EdDSA whatever `algorithms` said, so every token test
     # failed when the spec left EdDSA out; RSA-PSS is the kind furthest from it. The
-    # searched field's first sample is its non-ASCII example, which SQLite's LIKE does
-    # not fold: the search test upper-cased it and found nothing there.
+    # searched field's first sample is its non-ASCII example, which the search test
+    # sends upper-cased: SQLite's own lower() folds ASCII only, so the project gives it
+    # one that folds every letter.
     "edge_tokens": """\
 name: edge_tokens
 auth:

@@ -495,6 +495,28 @@ def text_query_parameters(resource: ResourceInfo) -> list[str]:
     return [*found, "q"] if resource.spec.search else found
 
 
+FOLDING_STORED = "ÄÖÜ éèà"
+FOLDING_QUERY = "äöü ÉÈÀ"
+"""A searched value and its query with the case of every (non-ASCII) letter swapped."""
+
+
+def folding_search(resource: ResourceInfo) -> Field | None:
+    """The first searched field that takes `FOLDING_STORED` as it is: free text (no
+    pattern) whose bounds admit it, sent in bodies."""
+    for name in resource.spec.search:
+        field = resource.field(name)
+        if (
+            field is not None
+            and field.kind in ("str", "text")
+            and field.in_bodies
+            and field.spec.pattern is None
+            and (field.max_length is None or field.max_length >= len(FOLDING_STORED))
+            and (field.spec.min_length or 0) <= len(FOLDING_STORED)
+        ):
+            return field
+    return None
+
+
 def filter_fixtures(resource: ResourceInfo) -> list[dict[str, Any]]:
     """One entry per filter name: the wire name, whether it takes ranges, how rows differ."""
     entries: list[dict[str, Any]] = []
