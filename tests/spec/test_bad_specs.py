@@ -263,6 +263,14 @@ BAD = [
         2,
     ),
     Bad(
+        "huge-rate",
+        "name: shop\nrate_limit: {auth: 99999999999999999999999/second}\n"
+        "resources:\n  Book:\n    fields: {t: str}\n",
+        "rate_limit.auth",
+        "from 1 to 999999999",
+        2,
+    ),
+    Bad(
         "rule-without-auth",
         _with_book("title: str\n", "    access: {read: user}\n", top="auth: {kind: none}\n"),
         "resources.Book.access.read",

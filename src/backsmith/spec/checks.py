@@ -36,7 +36,9 @@ KeyPath = tuple[str | int, ...]
 
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 PASCAL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-RATE = re.compile(r"^\s*[1-9]\d*\s*/\s*(second|minute|hour|day)\s*$")
+RATE = re.compile(r"^\s*[1-9]\d{0,8}\s*/\s*(second|minute|hour|day)\s*$")
+"""N requests per period, N at most 999,999,999: Redis, which counts them in the projects
+that use it, refuses numbers past 64 bits, and no deployment wants more."""
 ORIGIN = re.compile(r"^https?://[^/\s?#]+$")
 ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
@@ -345,8 +347,8 @@ class Checker:
             if not RATE.match(value):
                 self.add(
                     ("rate_limit", key),
-                    f"'{value}' is not a rate; write N/second, N/minute, N/hour or N/day, "
-                    "e.g. 120/minute",
+                    f"'{value}' is not a rate; write N/second, N/minute, N/hour or N/day "
+                    "with N from 1 to 999999999, e.g. 120/minute",
                 )
         for index, origin in enumerate(self.spec.cors.origins):
             if origin != "*" and not ORIGIN.match(origin):
