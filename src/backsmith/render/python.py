@@ -629,14 +629,19 @@ def caller_aliases(resource: ResourceInfo) -> list[str]:
 
 
 def route_statuses(resource: ResourceInfo, operation: str, extra: Iterable[int | None]) -> str:
-    """`responses(...)` for a route: the problem statuses it can actually return."""
+    """`responses(...)` for a route: the problem statuses it can actually return.
+
+    With auth on, every route may answer 401: a public one too, to a token that is
+    invalid or expired (the caller is told, not served as anonymous). With local auth,
+    every write may answer 403: a cookie-authenticated one without its CSRF header."""
     rule = resource.access[operation]  # type: ignore[index]
     statuses: set[int] = {422, 429, 503}
-    if resource.project.auth_on and rule != "public":
+    if resource.project.auth_on:
         statuses.add(401)
     if resource.project.auth_on and (
         rule not in ("public", "user", "owner")
         or (rule == "owner" and operation in ("update", "delete"))
+        or (resource.project.auth == "local" and operation in ("create", "update", "delete"))
     ):
         statuses.add(403)
     statuses.update(status for status in extra if status is not None)
