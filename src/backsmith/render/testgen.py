@@ -184,6 +184,23 @@ def passer(resource: ResourceInfo, operation: str) -> str:
     return expression
 
 
+def linker(resource: ResourceInfo, field: Field) -> str:
+    """The actor for a PATCH that sends new ids of `field`: the update rule's passer,
+    unless the rows the test makes for it (as admin, the factories' default) are hidden
+    from that passer (`tasks: many(Task)` with Task's `read: owner`); then admin."""
+    actor = passer(resource, "update")
+    if actor == "actors.admin" or target_owner(resource, field):
+        return actor
+    return "actors.admin" if _hidden_from(field.points_at, _caller_name(actor)) else actor
+
+
+def _caller_name(expression: str) -> str:
+    """The caller an actor expression names (`actors.with_role("x")` -> `x`)."""
+    if expression.startswith("actors.with_role"):
+        return role_caller(expression.split('"')[1])
+    return expression.removeprefix("actors.")
+
+
 def _sees_rows_of_maker(resource: ResourceInfo, caller: str) -> bool:
     """Whether `caller` (a role, or the maker itself) can read a row made by `maker`: the
     read rule may need a role the caller lacks, and an owner rule hides the row from all
@@ -554,10 +571,7 @@ SUCCESS = {"list": 200, "read": 200, "create": 201, "update": 200, "delete": 204
 
 
 def maker_name(resource: ResourceInfo) -> str:
-    expression = maker(resource)
-    if expression.startswith("actors.with_role"):
-        return role_caller(expression.split('"')[1])
-    return expression.removeprefix("actors.")
+    return _caller_name(maker(resource))
 
 
 def callers(resource: ResourceInfo) -> list[str]:
