@@ -555,6 +555,24 @@ BAD = [
         "?q= would let callers find out its values",
         4,
     ),
+    # A 409 on a unique write_only field answers the same question: does a row hold 1234?
+    Bad(
+        "unique-write-only",
+        _with_book("pin: {type: str, write_only: true, unique: true}\n"),
+        "resources.Book.fields.pin.unique",
+        "a write_only field is never returned, yet a unique one answers 409",
+        5,
+    ),
+    Bad(
+        "write-only-in-unique-together",
+        _with_book(
+            "title: str\npin: {type: str, write_only: true}\n",
+            "    unique_together: [[title, pin]]\n",
+        ),
+        "resources.Book.unique_together[0][1]",
+        "'pin' is write_only, and a unique constraint on it answers 409",
+        4,
+    ),
     Bad(
         # Note's second ref to Book is /books/{id}/notes-by-editor, NotesByEditor's first
         # too: FastAPI served the first route only, and the generated test of the other failed.

@@ -516,6 +516,13 @@ class Checker:
             )
         if spec.read_only and spec.write_only:
             self.add(path, "a field cannot be both read_only and write_only; drop one")
+        if spec.write_only and spec.unique:
+            self.add(
+                (*path, "unique"),
+                "a write_only field is never returned, yet a unique one answers 409 when another "
+                "row holds the value sent, which lets callers find out its values; drop unique "
+                "or drop write_only",
+            )
         if spec.read_only and spec.immutable:
             self.add(
                 path,
@@ -734,6 +741,13 @@ class Checker:
                         (*where, position),
                         f"'{field_name}' is {kind} and cannot be part of a unique constraint; "
                         "drop it from this group",
+                    )
+                elif field_name in resource.fields and resource.fields[field_name].write_only:
+                    self.add(
+                        (*where, position),
+                        f"'{field_name}' is write_only, and a unique constraint on it answers "
+                        "409 when another row holds the values sent, which lets callers find "
+                        "out its values; drop it from this group or drop write_only",
                     )
 
     def _check_required_ref_cycles(self) -> None:
