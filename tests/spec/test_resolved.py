@@ -89,6 +89,16 @@ def test_enum_values_that_differ_only_in_case_or_punctuation_get_distinct_member
     ]
 
 
+def test_enum_values_i_and_o_get_members_ruff_accepts() -> None:
+    spec = (
+        "name: shop\nauth: {kind: none}\nresources:\n  Letter:\n"
+        "    fields: {kind: 'enum(i, O, l)'}\n"
+    )
+    kind = resolve(parse_spec(spec)).resources[0].fields[0]
+
+    assert kind.enum_members == [("I_", "i"), ("O_", "O"), ("L", "l")]
+
+
 @pytest.mark.parametrize(
     ("values", "members"),
     [

@@ -888,6 +888,8 @@ def enum_member_name(value: str) -> str:
         member = "V_" + member
     if keyword.iskeyword(member.lower()) and member.lower() == member:
         member += "_"
+    if member in ("I", "O"):  # ruff's E741: names that read as 1 and 0
+        member += "_"
     return member
 
 
