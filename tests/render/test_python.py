@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.python import docstring_text, invalidated_namespaces
+from backsmith.render.python import default_literal, docstring_text, invalidated_namespaces
 from backsmith.spec.resolved import resolve
 
 CASCADE_CHAIN = """
@@ -62,3 +62,22 @@ def test_docstring_text_is_valid_and_has_no_trailing_whitespace(title: str) -> N
     assert all(line == line.rstrip() for line in source.splitlines())
     assert "\r" not in source
     compile(source, "<docstring>", "exec")
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        # A str default on an HttpUrl field fails the generated project's mypy --strict.
+        (
+            "{type: url, default: 'https://example.com/a'}",
+            "default=HttpUrl('https://example.com/a')",
+        ),
+        ("{type: uuid, default: 00000000-0000-0000-0000-000000000001}", "default=UUID("),
+        ("{type: str, default: x}", "default='x'"),
+    ],
+)
+def test_a_default_is_written_as_the_type_the_field_holds(field: str, expected: str) -> None:
+    spec = f"name: shop\nauth: {{kind: none}}\nresources:\n  Page: {{fields: {{link: {field}}}}}\n"
+    [declared] = resolve(parse_spec(spec)).resources[0].fields
+
+    assert default_literal(declared).replace('"', "'").startswith(expected)

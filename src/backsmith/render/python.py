@@ -230,6 +230,8 @@ def default_literal(field: Field) -> str:
             return f"default={float(value)!r}"
         if field.kind in ("date", "datetime", "uuid"):
             return f"default={_typed_default(field.kind, value)}"
+        if field.kind == "url":  # the type the field holds; mypy refuses a str there
+            return f"default=HttpUrl({literal(value)})"
         return f"default={literal(value)}"
     if field.optional:
         return "default=None"
