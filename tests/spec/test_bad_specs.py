@@ -737,6 +737,21 @@ BAD += [
         )
     ),
     Bad(
+        "ref-example-not-an-id",
+        _with_book("parent: {type: ref, to: Book, optional: true, example: first}\n"),
+        "resources.Book.fields.parent.example",
+        "example 'first' is not an id; ids are a uuid (id: uuid), so write e.g. example: '",
+        5,
+    ),
+    Bad(
+        "many-example-not-ids",
+        _with_book("peers: {type: many, to: Book, example: 3}\n", top="id: int\n"),
+        "resources.Book.fields.peers.example",
+        "example 3 is not a list of ids; ids are a whole number from 1 (id: int), "
+        "so write e.g. example: [1]",
+        6,
+    ),
+    Bad(
         "no-resources",
         "name: shop\nresources: {}\n",
         "resources",

@@ -55,7 +55,11 @@ def _same(field: Field, value: Any, other: Any) -> bool:
 
 
 def example(field: Field) -> Any:
-    return values(field)[0] if field.kind not in ("ref", "many") else None
+    """The value the schemas show: the spec's example, else the first sample; a ref or
+    many field shows only an id the spec gives (no row's id is known in advance)."""
+    if field.kind in ("ref", "many"):
+        return field.spec.example
+    return values(field)[0]
 
 
 def _jsonable(value: Any) -> Any:
@@ -268,17 +272,21 @@ def create_body(
     for field in resource.fields:
         if not field.in_bodies:
             continue
-        if field.kind == "ref":
-            body[field.wire] = (ids or {}).get(
-                field.wire, example_id(resource.project.id_kind, field.points_at.name)
-            )
-        elif field.kind == "many":
-            body[field.wire] = [example_id(resource.project.id_kind, field.points_at.name)]
+        if field.kind in ("ref", "many"):
+            body[field.wire] = (ids or {}).get(field.wire, _link_example(field))
         else:
             pool = values(field)
             if pool:
                 body[field.wire] = pool[index % len(pool)]
     return body
+
+
+def _link_example(field: Field) -> Any:
+    """A ref's id or a many's list of ids: the spec's example, else a made-up id."""
+    if field.spec.example is not None:
+        return field.spec.example
+    made_up = example_id(field.resource.project.id_kind, field.points_at.name)
+    return made_up if field.kind == "ref" else [made_up]
 
 
 def read_body(resource: ResourceInfo) -> dict[str, Any]:
@@ -288,10 +296,8 @@ def read_body(resource: ResourceInfo) -> dict[str, Any]:
     for field in resource.fields:
         if not field.in_responses:
             continue
-        if field.kind == "ref":
-            body[field.wire] = example_id(kind, field.points_at.name)
-        elif field.kind == "many":
-            body[field.wire] = [example_id(kind, field.points_at.name)]
+        if field.kind in ("ref", "many"):
+            body[field.wire] = _link_example(field)
         else:
             pool = values(field)
             body[field.wire] = pool[0] if pool else None

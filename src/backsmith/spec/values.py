@@ -99,6 +99,8 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
             if field.type in ("ref", "many"):
                 if field.type == "ref" and "default" in field.model_fields_set:
                     yield (*path, "default"), "a ref field cannot have a default; drop it"
+                if field.example is not None and not _is_id_example(field, spec.id):
+                    yield (*path, "example"), _id_example_problem(field, spec.id)
                 continue
             try:
                 adapter: TypeAdapter[Any] = TypeAdapter(value_type(field))
@@ -132,6 +134,38 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                         f"{key} {_shown(value)} does not fit the field: "
                         f"{reason}; change it or drop it",
                     )
+
+
+def _is_id_example(field: FieldSpec, id_kind: str) -> bool:
+    """Whether a ref's example is an id (a many's, a list of ids) of the project's kind."""
+    adapter: TypeAdapter[Any] = TypeAdapter(
+        Annotated[int, Field(ge=1)] if id_kind == "int" else uuid.UUID
+    )
+    examples = field.example if field.type == "many" else [field.example]
+    if not isinstance(examples, list):
+        return False
+    try:
+        for value in examples:
+            adapter.validate_python(value, strict=id_kind == "int")
+            if id_kind == "uuid" and not isinstance(value, str):
+                return False
+    except ValidationError:
+        return False
+    return True
+
+
+def _id_example_problem(field: FieldSpec, id_kind: str) -> str:
+    one = "1" if id_kind == "int" else "'0b7e2f1c-3c9a-4a51-9d0e-6a1f5b2c8d47'"
+    kind = "a whole number from 1" if id_kind == "int" else "a uuid"
+    if field.type == "many":
+        return (
+            f"example {_shown(field.example)} is not a list of ids; ids are {kind} "
+            f"(id: {id_kind}), so write e.g. example: [{one}]"
+        )
+    return (
+        f"example {_shown(field.example)} is not an id; ids are {kind} (id: {id_kind}), "
+        f"so write e.g. example: {one}"
+    )
 
 
 TEXT_TYPES = ("str", "text", "enum", "email", "url", "uuid")
