@@ -751,6 +751,17 @@ BAD += [
         "so write e.g. example: [1]",
         6,
     ),
+    *(
+        Bad(
+            f"empty-{key}",
+            _with_book("t: str\n", top=f"{key}:\n"),
+            key,
+            f"expected {kind}, got nothing (an empty value); write a value after the colon, "
+            "or remove the key for its default",
+            2,
+        )
+        for key, kind in (("description", "text"), ("cors", "a mapping (key: value lines)"))
+    ),
     Bad(
         "no-resources",
         "name: shop\nresources: {}\n",

@@ -542,6 +542,8 @@ def _plain_message(detail: ErrorDetails, *, union: bool) -> str:
             message += "; quote it to make it text"
         elif kind == "model_type" and detail["loc"] == ("auth",) and isinstance(given, str):
             message += f"; write auth: {{kind: {given}}}"
+        elif given is None:
+            message += "; write a value after the colon, or remove the key for its default"
         return message
     message = detail["msg"].replace("Input should be", "must be").replace("Input", "the value")
     message = message[0].lower() + message[1:]
