@@ -253,6 +253,16 @@ def test_an_exponent_without_a_dot_or_sign_is_a_number(written: str, value: floa
     assert parse_spec(as_json).resources["Book"].fields["ratio"].default == value
 
 
+def test_a_yaml_1_2_octal_is_a_number() -> None:
+    # PyYAML (YAML 1.1) reads 0o17 as text: an int field refused it, a str field took it.
+    spec = parse_spec(MINIMAL + "      mode: {type: int, default: 0o17}\n")
+    [(path, message, _, _)] = _problems(MINIMAL + "      code: {type: str, default: 0o17}\n")
+
+    assert spec.resources["Book"].fields["mode"].default == 15
+    assert path == "resources.Book.fields.code.default"
+    assert message.startswith("default 15 is read as a number, but the field holds text")
+
+
 @pytest.mark.parametrize("written", ["1e-400", "1.0e-400", "-2.5E-999"])
 def test_a_number_that_would_read_as_zero_is_refused(written: str) -> None:
     field = f"      ratio: {{type: float, le: {written}}}\n"

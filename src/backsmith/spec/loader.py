@@ -57,13 +57,17 @@ Position = tuple[int, int]
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading exponents as YAML 1.2 and JSON do.
+    """PyYAML's safe loader, reading exponents and `0o` octals as YAML 1.2 and JSON do.
 
     YAML 1.1 wants a dot and a signed exponent (`1.0e+3`), so PyYAML reads `1e3` and
-    `1.5e3` as text, and a JSON spec's `"default": 1e3` would be refused as quoted text.
+    `1.5e3` as text, and a JSON spec's `"default": 1e3` would be refused as quoted text;
+    it reads `0o17` as text too, where YAML 1.2 reads 15.
     """
 
 
+_Loader.add_implicit_resolver(  # YAML 1.2's octal: PyYAML builds it with int(text, 8)
+    _TAG + "int", re.compile(r"^[-+]?0o[0-7_]+$"), list("-+0")
+)
 _Loader.add_implicit_resolver(
     _TAG + "float",
     re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
