@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from backsmith import Spec, SpecError, load_spec, parse_spec
 from backsmith.spec.loader import MAX_SPEC_BYTES
+from backsmith.spec.values import MAX_JSON_DEPTH
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -399,3 +400,24 @@ def test_random_text_gives_a_spec_or_a_spec_error(text: str) -> None:
         parse_spec(text)
     except SpecError as error:
         assert error.problems
+
+
+def _nested(depth: int) -> str:
+    """A YAML flow mapping `depth` levels deep, as the generated API counts them."""
+    return "{a: " * (depth - 1) + "{}" + "}" * (depth - 1)
+
+
+def test_a_json_default_the_generated_api_would_refuse_is_refused() -> None:
+    # The generated app refuses json deeper than its MAX_JSON_DEPTH; a default or example
+    # deeper than that made every generated create test fail with 422.
+    template = ROOT / "src/backsmith/templates/project/src/{{name}}/core/types.py.jinja"
+    assert f"MAX_JSON_DEPTH = {MAX_JSON_DEPTH}\n" in template.read_text(encoding="utf-8")
+    field = "      data: {{type: json, default: {value}}}\n"
+
+    parse_spec(MINIMAL + field.format(value=_nested(MAX_JSON_DEPTH)))
+    [(path, message, _, _)] = _problems(MINIMAL + field.format(value=_nested(MAX_JSON_DEPTH + 1)))
+    [(_, not_finite, _, _)] = _problems(MINIMAL + field.format(value="{x: [1, .nan]}"))
+
+    assert path == "resources.Book.fields.data.default"
+    assert message.startswith(f"default nests deeper than {MAX_JSON_DEPTH} levels")
+    assert not_finite.startswith("default holds .nan or .inf")

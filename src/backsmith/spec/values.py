@@ -8,6 +8,7 @@ both are validated here with the same constraints the generated schemas apply.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -22,6 +23,9 @@ from backsmith.spec.checks import KeyPath
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import Spec
 from backsmith.spec.patterns import ascii_classes
+
+MAX_JSON_DEPTH = 32
+"""The deepest json value the generated API accepts (its core/types.py's MAX_JSON_DEPTH)."""
 
 STRICT_TYPES = ("int", "float", "bool")
 """Types whose default and example must be written as YAML or JSON numbers or booleans."""
@@ -116,6 +120,9 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                 value = getattr(field, key)
                 if key not in field.model_fields_set or value is None:
                     continue
+                if field.type == "json" and (problem := _json_problem(value)) is not None:
+                    yield (*path, key), f"{key} {problem}"
+                    continue
                 try:
                     # Strict for numbers and booleans: the value is rendered as written, so
                     # '5' or yes must not pass as 5 or true.
@@ -166,6 +173,36 @@ def _id_example_problem(field: FieldSpec, id_kind: str) -> str:
         f"example {_shown(field.example)} is not an id; ids are {kind} (id: {id_kind}), "
         f"so write e.g. example: {one}"
     )
+
+
+def _json_problem(value: Any) -> str | None:
+    """Why the generated API would refuse this json value, as it refuses a body's."""
+    if _json_depth(value) > MAX_JSON_DEPTH:
+        return (
+            f"nests deeper than {MAX_JSON_DEPTH} levels, the most the generated API "
+            "accepts; flatten it"
+        )
+    if _has_non_finite(value):
+        return "holds .nan or .inf, which JSON cannot; write a finite number"
+    return None
+
+
+def _json_depth(value: Any, depth: int = 0) -> int:
+    if depth > MAX_JSON_DEPTH:
+        return depth
+    if isinstance(value, dict):
+        return max((_json_depth(item, depth + 1) for item in value.values()), default=depth + 1)
+    if isinstance(value, list):
+        return max((_json_depth(item, depth + 1) for item in value), default=depth + 1)
+    return depth
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_non_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite(item) for item in value)
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 TEXT_TYPES = ("str", "text", "enum", "email", "url", "uuid")
