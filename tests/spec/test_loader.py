@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from backsmith import Spec, SpecError, load_spec, parse_spec
 from backsmith.spec.loader import MAX_SPEC_BYTES
-from backsmith.spec.values import MAX_JSON_DEPTH
+from backsmith.spec.values import MAX_JSON_DEPTH, MAX_URL_LENGTH
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -421,3 +421,20 @@ def test_a_json_default_the_generated_api_would_refuse_is_refused() -> None:
     assert path == "resources.Book.fields.data.default"
     assert message.startswith(f"default nests deeper than {MAX_JSON_DEPTH} levels")
     assert not_finite.startswith("default holds .nan or .inf")
+
+
+def test_a_url_example_too_long_once_percent_encoded_is_refused() -> None:
+    # 1,020 characters as written, 3,020 as the generated API stores it (`<` is `%3C`):
+    # check accepted it and the generated project's factories got 422.
+    template = ROOT / "src/backsmith/templates/project/src/{{name}}/core/types.py.jinja"
+    assert f"MAX_URL_LENGTH = {MAX_URL_LENGTH}\n" in template.read_text(encoding="utf-8")
+    url = "https://example.com/" + "<" * 1000
+
+    [(path, message, _, _)] = _problems(MINIMAL + f"      link: {{type: url, example: '{url}'}}\n")
+
+    assert path == "resources.Book.fields.link.example"
+    assert message.startswith("example 'https://example.com/<<<")
+    assert message.endswith(
+        "...' does not fit the field: it is over 2083 characters once percent-encoded; "
+        "change it or drop it"
+    )

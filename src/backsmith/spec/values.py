@@ -14,7 +14,15 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, EmailStr, Field, HttpUrl, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    EmailStr,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import SchemaError
 
 from backsmith.spec import regex_samples
@@ -63,7 +71,7 @@ def value_type(spec: FieldSpec) -> Any:
         "datetime": AwareDatetime,
         "uuid": uuid.UUID,
         "email": EmailStr,
-        "url": HttpUrl,
+        "url": Annotated[HttpUrl, AfterValidator(_storable_url)],
         "json": dict[str, Any],
     }
     if kind in simple:
@@ -90,6 +98,17 @@ def _sampleable(field: FieldSpec) -> str | None:
         f"cannot find {what} matching pattern {field.pattern!r} within the length limits "
         "(the generated tests need them); give an 'example' that fits, or relax the limits"
     )
+
+
+MAX_URL_LENGTH = 2083
+"""The generated project's url column length (its core/types.py's MAX_URL_LENGTH)."""
+
+
+def _storable_url(value: HttpUrl) -> HttpUrl:
+    """As the generated API checks a URL: its percent-encoded form must fit the column."""
+    if len(str(value)) > MAX_URL_LENGTH:
+        raise ValueError(f"it is over {MAX_URL_LENGTH} characters once percent-encoded")
+    return value
 
 
 def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
@@ -133,7 +152,7 @@ def check_values(spec: Spec) -> Iterator[tuple[KeyPath, str]]:
                     if misread is not None:
                         yield (*path, key), f"{key} {_shown(value)} {misread}"
                         continue
-                    reason = error.errors()[0]["msg"]
+                    reason = error.errors()[0]["msg"].removeprefix("Value error, ")
                     if not reason[:2].isupper():  # keep "UUID input..." as it is
                         reason = reason[0].lower() + reason[1:]
                     yield (
@@ -245,9 +264,11 @@ def _quoted(field: FieldSpec, adapter: TypeAdapter[Any], value: Any, key: str) -
 
 
 def _shown(value: Any) -> str:
-    """A value as the spec's author wrote it: `1.5`, `'draft'`, `2024-01-01`."""
+    """A value as the spec's author wrote it: `1.5`, `'draft'`, `2024-01-01`; a long one
+    cut short, so that the message stays readable."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.date | Decimal | int | float):
         return str(value)
-    return repr(value)
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:76] + "...'"
