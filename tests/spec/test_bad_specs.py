@@ -763,6 +763,13 @@ BAD += [
         for key, kind in (("description", "text"), ("cors", "a mapping (key: value lines)"))
     ),
     Bad(
+        "datetime-default-beyond-utc",
+        _with_book("at: {type: datetime, default: '9999-12-31T23:59:59-05:00'}\n"),
+        "resources.Book.fields.at.default",
+        "does not fit the field: it falls outside years 1-9999 once converted to UTC",
+        5,
+    ),
+    Bad(
         "no-resources",
         "name: shop\nresources: {}\n",
         "resources",
@@ -873,6 +880,7 @@ BAD += [
     ),
 ]
 CLI_CASES = [
+    "datetime-default-beyond-utc",  # `new` failed with "internal error: OverflowError"
     "misspelt-type",
     "unique-bool",
     "tab-indent",

@@ -68,7 +68,7 @@ def value_type(spec: FieldSpec) -> Any:
     simple: dict[str, Any] = {
         "bool": bool,
         "date": dt.date,
-        "datetime": AwareDatetime,
+        "datetime": Annotated[AwareDatetime, AfterValidator(_in_utc_range)],
         "uuid": uuid.UUID,
         "email": EmailStr,
         "url": Annotated[HttpUrl, AfterValidator(_storable_url)],
@@ -98,6 +98,15 @@ def _sampleable(field: FieldSpec) -> str | None:
         f"cannot find {what} matching pattern {field.pattern!r} within the length limits "
         "(the generated tests need them); give an 'example' that fits, or relax the limits"
     )
+
+
+def _in_utc_range(value: dt.datetime) -> dt.datetime:
+    """A datetime is stored in UTC: `9999-12-31T23:59:59-05:00` would be in year 10000."""
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("it falls outside years 1-9999 once converted to UTC") from None
+    return value
 
 
 MAX_URL_LENGTH = 2083
