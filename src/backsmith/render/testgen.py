@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Context, Decimal, localcontext
 from typing import Any
@@ -500,7 +501,9 @@ def json_default(field: Field) -> Any:
         return float(value)
     if field.kind == "datetime":
         return utc_datetime(value).isoformat().replace("+00:00", "Z")
-    if field.kind in ("date", "uuid"):
+    if field.kind == "uuid":  # served in canonical form: lower case, hyphens, no braces
+        return str(uuid.UUID(str(value)))
+    if field.kind == "date":
         return str(value)
     return value
 
