@@ -769,6 +769,20 @@ BAD += [
         "does not fit the field: it falls outside years 1-9999 once converted to UTC",
         5,
     ),
+    *(
+        Bad(
+            f"date-default-{name}",
+            _with_book(f"day: {{type: date, default: '{written}'}}\n"),
+            "resources.Book.fields.day.default",
+            fragment,
+            5,
+        )
+        for name, written, fragment in (
+            ("midnight", "2024-01-01T00:00:00", "a date is written YYYY-MM-DD, e.g. 2024-01-31"),
+            ("compact", "20240101", "a date is written YYYY-MM-DD, e.g. 2024-01-31"),
+            ("missing-day", "2024-02-30", "day is out of range for month; write a day that exists"),
+        )
+    ),
     Bad(
         "no-resources",
         "name: shop\nresources: {}\n",
@@ -880,6 +894,7 @@ BAD += [
     ),
 ]
 CLI_CASES = [
+    "date-default-midnight",  # `new` failed with "internal error: ValueError"
     "datetime-default-beyond-utc",  # `new` failed with "internal error: OverflowError"
     "misspelt-type",
     "unique-bool",

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     AwareDatetime,
+    BeforeValidator,
     EmailStr,
     Field,
     HttpUrl,
@@ -67,7 +68,7 @@ def value_type(spec: FieldSpec) -> Any:
         return Annotated[base, Field(ge=spec.ge, le=spec.le, gt=spec.gt, lt=spec.lt, **extra)]
     simple: dict[str, Any] = {
         "bool": bool,
-        "date": dt.date,
+        "date": Annotated[dt.date, BeforeValidator(_plain_date)],
         "datetime": Annotated[AwareDatetime, AfterValidator(_in_utc_range)],
         "uuid": uuid.UUID,
         "email": EmailStr,
@@ -98,6 +99,21 @@ def _sampleable(field: FieldSpec) -> str | None:
         f"cannot find {what} matching pattern {field.pattern!r} within the length limits "
         "(the generated tests need them); give an 'example' that fits, or relax the limits"
     )
+
+
+def _plain_date(value: Any) -> Any:
+    """A date written as text must be YYYY-MM-DD: pydantic also takes a midnight datetime
+    (`2024-01-01T00:00:00`), which the generated code and tests cannot read as a date."""
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError as error:
+            if len(value) == 10 and value[4::3] == "--":
+                raise ValueError(f"{error}; write a day that exists") from None
+            day = None
+        if day is None or day.isoformat() != value:
+            raise ValueError("a date is written YYYY-MM-DD, e.g. 2024-01-31")
+    return value
 
 
 def _in_utc_range(value: dt.datetime) -> dt.datetime:
