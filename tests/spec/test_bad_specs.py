@@ -784,6 +784,13 @@ BAD += [
         )
     ),
     Bad(
+        "datetime-example-with-a-space",
+        _with_book("at: {type: datetime, example: '2024-01-01 10:00:00Z'}\n"),
+        "resources.Book.fields.at.example",
+        "a datetime is written like 2024-05-01T12:00:00Z: a T, seconds, a zone",
+        5,
+    ),
+    Bad(
         "no-resources",
         "name: shop\nresources: {}\n",
         "resources",

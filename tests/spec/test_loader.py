@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from backsmith import Spec, SpecError, load_spec, parse_spec
 from backsmith.spec.loader import MAX_SPEC_BYTES
-from backsmith.spec.values import MAX_JSON_DEPTH, MAX_URL_LENGTH
+from backsmith.spec.values import MAX_JSON_DEPTH, MAX_URL_LENGTH, RFC3339_DATETIME
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -438,3 +438,9 @@ def test_a_url_example_too_long_once_percent_encoded_is_refused() -> None:
         "...' does not fit the field: it is over 2083 characters once percent-encoded; "
         "change it or drop it"
     )
+
+
+def test_datetimes_are_checked_with_the_generated_apis_pattern() -> None:
+    template = ROOT / "src/backsmith/templates/project/src/{{name}}/core/types.py.jinja"
+
+    assert f'r"{RFC3339_DATETIME.pattern}"' in template.read_text(encoding="utf-8")
