@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from backsmith import parse_spec
-from backsmith.render.python import default_literal, docstring_text, invalidated_namespaces
+from backsmith.render.python import (
+    default_literal,
+    docstring_text,
+    enum_member,
+    invalidated_namespaces,
+)
 from backsmith.spec.resolved import resolve
 
 CASCADE_CHAIN = """
@@ -81,3 +86,15 @@ def test_a_default_is_written_as_the_type_the_field_holds(field: str, expected: 
     [declared] = resolve(parse_spec(spec)).resources[0].fields
 
     assert default_literal(declared).replace('"', "'").startswith(expected)
+
+
+@pytest.mark.parametrize("member", ["C_PASS", "TOP_SECRET", "TOKEN", "PASSWORD_RESET"])
+def test_an_enum_member_named_like_a_password_is_exempt_from_s105(member: str) -> None:
+    """ruff's S105 takes `C_PASS = "C (pass)"` for a hardcoded password: a project with an
+    enum value 'C (pass)' failed its own ruff."""
+    assert enum_member(member, "x").endswith("# noqa: S105 - an enum value, not a secret")
+
+
+@pytest.mark.parametrize("member", ["PASSING", "BYPASS", "TOKENS", "DRAFT"])
+def test_an_enum_member_ruff_leaves_alone_has_no_noqa(member: str) -> None:
+    assert enum_member(member, "x") == f'{member} = "x"'
