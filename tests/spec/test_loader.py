@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from backsmith import Spec, SpecError, load_spec, parse_spec
 from backsmith.spec.loader import MAX_SPEC_BYTES
-from backsmith.spec.values import MAX_JSON_DEPTH, MAX_URL_LENGTH, RFC3339_DATETIME
+from backsmith.spec.values import MAX_JSON_DEPTH, RFC3339_DATETIME
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [
@@ -411,7 +411,8 @@ def test_a_json_default_the_generated_api_would_refuse_is_refused() -> None:
     # The generated app refuses json deeper than its MAX_JSON_DEPTH; a default or example
     # deeper than that made every generated create test fail with 422.
     template = ROOT / "src/backsmith/templates/project/src/{{name}}/core/types.py.jinja"
-    assert f"MAX_JSON_DEPTH = {MAX_JSON_DEPTH}\n" in template.read_text(encoding="utf-8")
+    # The generated app's limit is rendered from this one, so the two cannot drift.
+    assert "MAX_JSON_DEPTH = {{ py.MAX_JSON_DEPTH }}\n" in template.read_text(encoding="utf-8")
     field = "      data: {{type: json, default: {value}}}\n"
 
     parse_spec(MINIMAL + field.format(value=_nested(MAX_JSON_DEPTH)))
@@ -427,7 +428,7 @@ def test_a_url_example_too_long_once_percent_encoded_is_refused() -> None:
     # 1,020 characters as written, 3,020 as the generated API stores it (`<` is `%3C`):
     # check accepted it and the generated project's factories got 422.
     template = ROOT / "src/backsmith/templates/project/src/{{name}}/core/types.py.jinja"
-    assert f"MAX_URL_LENGTH = {MAX_URL_LENGTH}\n" in template.read_text(encoding="utf-8")
+    assert "MAX_URL_LENGTH = {{ py.MAX_URL_LENGTH }}\n" in template.read_text(encoding="utf-8")
     url = "https://example.com/" + "<" * 1000
 
     [(path, message, _, _)] = _problems(MINIMAL + f"      link: {{type: url, example: '{url}'}}\n")

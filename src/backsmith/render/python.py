@@ -20,6 +20,8 @@ from backsmith.spec import names
 from backsmith.spec.bounds import INT32_MAX, INT32_MIN
 from backsmith.spec.patterns import ascii_classes
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, python_name
+from backsmith.spec.values import MAX_JSON_DEPTH as MAX_JSON_DEPTH  # for templates: py.*
+from backsmith.spec.values import MAX_URL_LENGTH
 
 _SCHEMA_TYPES = {
     "str": "TextValue",
@@ -378,7 +380,7 @@ def column_type(field: Field) -> str:
     if kind == "email":
         return "String(320)"
     if kind == "url":
-        return "String(2083)"
+        return f"String({MAX_URL_LENGTH})"
     if kind == "json":
         return "JSON"
     if kind == "enum":
@@ -429,7 +431,7 @@ def migration_type(field: Field, project: ProjectInfo) -> str:
         "datetime": "sa.DateTime(timezone=True)",
         "uuid": "sa.Uuid()",
         "email": "sa.String(length=320)",
-        "url": "sa.String(length=2083)",
+        "url": f"sa.String(length={MAX_URL_LENGTH})",
         "json": "sa.JSON()",
     }
     return simple[kind]

@@ -35,7 +35,7 @@ from backsmith.spec.model import Spec
 from backsmith.spec.patterns import ascii_classes
 
 MAX_JSON_DEPTH = 32
-"""The deepest json value the generated API accepts (its core/types.py's MAX_JSON_DEPTH)."""
+"""The deepest json value the generated API accepts (rendered into its core/types.py)."""
 
 STRICT_TYPES = ("int", "float", "bool")
 """Types whose default and example must be written as YAML or JSON numbers or booleans."""
@@ -143,7 +143,7 @@ def _in_utc_range(value: dt.datetime) -> dt.datetime:
 
 
 MAX_URL_LENGTH = 2083
-"""The generated project's url column length (its core/types.py's MAX_URL_LENGTH)."""
+"""The generated project's url column length (rendered into its core/types.py and models)."""
 
 
 def _storable_url(value: HttpUrl) -> HttpUrl:
