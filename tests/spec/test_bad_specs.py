@@ -678,6 +678,13 @@ BAD += [
         5,
     ),
     Bad(
+        "underscored-default",
+        _with_book("count: {type: int, default: 1_000}\n"),
+        "resources.Book.fields.count.default",
+        "'1_000' reads as the number 1000 (YAML 1.1) or as text (YAML 1.2); write 1000",
+        5,
+    ),
+    Bad(
         "sexagesimal-default",
         _with_book("count: {type: int, default: 1:20}\n"),
         "resources.Book.fields.count.default",

@@ -233,11 +233,53 @@ def test_a_path_that_is_no_spec_says_so(tmp_path: Path, name: str) -> None:
         load_spec(tmp_path / name)
 
 
-@pytest.mark.parametrize("written", ["1_000", "0", "-5", "0x1F"])
+@pytest.mark.parametrize("written", ["0", "-5", "+5", "0x1F"])
 def test_numbers_both_yaml_versions_read_alike_are_accepted(written: str) -> None:
     spec = parse_spec(MINIMAL + f"      count: {{type: int, default: {written}}}\n")
 
-    assert spec.resources["Book"].fields["count"].default == int(written.replace("_", ""), 0)
+    assert spec.resources["Book"].fields["count"].default == int(written, 0)
+
+
+@pytest.mark.parametrize(
+    ("written", "reading", "fix"),
+    [
+        ("1_000", "1000", "1000"),
+        ("-1_000", "-1000", "-1000"),
+        ("1_000.5", "1000.5", "1000.5"),
+        ("0x1_F", "31", "0x1F"),
+        ("0b101", "5", "5"),
+        ("-0x1F", "-31", "-31"),
+        ("-0x1_F", "-31", "-31"),
+    ],
+)
+def test_numbers_yaml_1_2_reads_as_text_are_refused(written: str, reading: str, fix: str) -> None:
+    # YAML 1.2 has no `_` in numbers, no binary and no signed hex: these are text there,
+    # while PyYAML (YAML 1.1) reads numbers. The loader refuses rather than picks.
+    field = f"      count: {{type: float, default: {written}}}\n"
+
+    [(path, message, line, column)] = _problems(MINIMAL + field)
+
+    assert (path, line, column) == ("resources.Book.fields.count.default", 6, 37)
+    assert message == (
+        f"'{written}' reads as the number {reading} (YAML 1.1) or as text (YAML 1.2); "
+        f"write {fix}, or quote it to make it text"
+    )
+    assert parse_spec(f"version: {written}\n" + MINIMAL).version == written
+
+
+@pytest.mark.parametrize(("written", "value"), [("-.5", -0.5), ("+.25", 0.25)])
+def test_a_signed_fraction_without_a_leading_digit_is_a_number(written: str, value: float) -> None:
+    # PyYAML (YAML 1.1) reads `.5` as 0.5 but `-.5` as text; YAML 1.2 reads both as numbers.
+    spec = parse_spec(MINIMAL + f"      ratio: {{type: float, default: {written}}}\n")
+
+    assert spec.resources["Book"].fields["ratio"].default == value
+
+
+@pytest.mark.parametrize("written", ["0o1_7", "1_0e3", "-0o17"])
+def test_what_neither_yaml_version_reads_as_a_number_stays_text(written: str) -> None:
+    spec = parse_spec(MINIMAL + f"      code: {{type: str, default: {written}}}\n")
+
+    assert spec.resources["Book"].fields["code"].default == written
 
 
 @pytest.mark.parametrize(

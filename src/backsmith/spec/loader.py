@@ -57,20 +57,22 @@ Position = tuple[int, int]
 
 
 class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, reading exponents and `0o` octals as YAML 1.2 and JSON do.
+    """PyYAML's safe loader, reading exponents, `0o` octals and `-.5` as YAML 1.2 does.
 
     YAML 1.1 wants a dot and a signed exponent (`1.0e+3`), so PyYAML reads `1e3` and
     `1.5e3` as text, and a JSON spec's `"default": 1e3` would be refused as quoted text;
-    it reads `0o17` as text too, where YAML 1.2 reads 15.
+    it reads `0o17` and a signed `-.5` as text too, where YAML 1.2 reads 15 and -0.5.
+    The patterns are YAML 1.2's own (no `_`), so they never read a number YAML 1.2
+    would not.
     """
 
 
 _Loader.add_implicit_resolver(  # YAML 1.2's octal: PyYAML builds it with int(text, 8)
-    _TAG + "int", re.compile(r"^[-+]?0o[0-7_]+$"), list("-+0")
+    _TAG + "int", re.compile(r"^0o[0-7]+$"), ["0"]
 )
 _Loader.add_implicit_resolver(
     _TAG + "float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$"),
+    re.compile(r"^[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+|\.[0-9]+)$"),
     list("-+.0123456789"),
 )
 
@@ -644,9 +646,12 @@ def _yaml11_number(text: str) -> str | None:
     """Why a number YAML 1.1 reads differently from YAML 1.2 and JSON must be rewritten.
 
     PyYAML reads `017` as the octal 15 and `1:20` as the base-60 number 80; YAML 1.2
-    reads them as 17 and the text '1:20'. Rather than pick one silently, say both.
+    reads them as 17 and the text '1:20'. It reads `1_000`, `0b101` and `-0x1F` as
+    1000, 5 and -31, where YAML 1.2 has no `_` in numbers, no binary and no signed hex,
+    so reads all three as text. Rather than pick one silently, say both.
     """
-    digits = text.lstrip("+-").replace("_", "")
+    unsigned = text.lstrip("+-")
+    digits = unsigned.replace("_", "")
     if ":" in text:
         return (
             f"'{text}' reads as a base-60 number (YAML 1.1: 1:20 is 80); quote it to make "
@@ -660,7 +665,32 @@ def _yaml11_number(text: str) -> str | None:
             f"'{text}' reads as {reading} (YAML 1.1) or as {sign}{int(digits)} (YAML 1.2); "
             "write it without the leading zero, or quote it to make it text"
         )
+    if "_" in text or unsigned.startswith("0b") or (unsigned != text and digits[:2] == "0x"):
+        number = _yaml11_value(text)
+        if number is None:  # `0x_`: no digits at all, which `_check_scalar` names
+            return None
+        plain = text.replace("_", "")
+        written = plain if "_" in text and _yaml11_number(plain) is None else number
+        return (
+            f"'{text}' reads as the number {number} (YAML 1.1) or as text (YAML 1.2); "
+            f"write {written}, or quote it to make it text"
+        )
     return None
+
+
+def _yaml11_value(text: str) -> str | None:
+    """The number PyYAML makes of `text` (an int or float it resolved), as Python shows it."""
+    plain = text.replace("_", "")
+    if sum(char.isdigit() for char in plain) > MAX_NUMBER_DIGITS:
+        return None
+    try:
+        return str(int(plain, 0))
+    except ValueError:
+        pass
+    try:
+        return str(float(plain))
+    except ValueError:
+        return None
 
 
 def _readable_int(node: yaml.ScalarNode) -> bool:
