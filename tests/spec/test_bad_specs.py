@@ -763,11 +763,11 @@ BAD += [
             f"empty-{key}",
             _with_book("t: str\n", top=f"{key}:\n"),
             key,
-            f"expected {kind}, got nothing (an empty value); write a value after the colon, "
-            "or remove the key for its default",
+            "expected a mapping (key: value lines), got nothing (an empty value); "
+            "write a value after the colon, or remove the key for its default",
             2,
         )
-        for key, kind in (("description", "text"), ("cors", "a mapping (key: value lines)"))
+        for key in ("cors", "rate_limit")
     ),
     Bad(
         "datetime-default-beyond-utc",

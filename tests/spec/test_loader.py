@@ -85,6 +85,21 @@ def test_version_keeps_the_digits_written() -> None:
     assert parse_spec("version: 1.10\n" + MINIMAL).version == "1.10"
 
 
+@pytest.mark.parametrize("null", ["null", "~", ""])
+def test_an_optional_text_key_set_to_null_reads_as_left_out(null: str) -> None:
+    keys = ["title", "description", "version"]
+    written = "".join(f"{key}: {null}\n" for key in keys)
+    limits = f"rate_limit:\n  default: {null}\n  auth: {null}\n"
+    field = f"      note: {{type: text, description: {null}}}\n"
+
+    spec = parse_spec(written + limits + MINIMAL + field)
+
+    plain = parse_spec(MINIMAL + "      note: text\n")
+    assert [getattr(spec, key) for key in keys] == [getattr(plain, key) for key in keys]
+    assert spec.rate_limit == plain.rate_limit
+    assert spec.resources["Book"].fields["note"] == plain.resources["Book"].fields["note"]
+
+
 def test_a_yaml_syntax_error_gives_line_and_column() -> None:
     text = "name: shop\nresources:\n  Book:\n    fields: {title: str\n  Tag:\n"
 

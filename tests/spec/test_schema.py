@@ -103,6 +103,13 @@ def test_yaml_numbers_for_version_are_accepted() -> None:
     assert _errors({**MINIMAL, "version": 1.0}) == []
 
 
+def test_null_optional_text_keys_are_accepted_as_the_loader_accepts_them() -> None:
+    text_keys = {"title": None, "description": None, "version": None}
+    limits = {"rate_limit": {"default": None, "auth": None}}
+
+    assert _errors({**MINIMAL, **text_keys, **limits}) == []
+
+
 SHORTHAND = [
     "str",
     "str(200)",

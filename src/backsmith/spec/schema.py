@@ -123,7 +123,7 @@ def _build() -> dict[str, Any]:
     properties["name"]["examples"] = ["bookshop"]
     properties["version"] = {
         "description": properties["version"]["description"],
-        "type": ["string", "number"],
+        "type": ["string", "number", "null"],
         "default": "0.1.0",
     }
     resources = properties["resources"]
