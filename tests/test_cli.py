@@ -550,6 +550,52 @@ class TestDemo:
         assert not (tmp_path / "demo").exists()
 
 
+INTERRUPT_ON_FIRST_LIBRARY = """
+import importlib, runpy, sys, tomllib
+
+class Interrupt:
+    \"\"\"Ctrl-C as the command starts its first import beyond the standard library.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        top = name.partition(".")[0]
+        if top not in sys.stdlib_module_names and top != "backsmith":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, Interrupt())
+entry, pyproject, *arguments = sys.argv[1:]
+sys.argv = ["backsmith", *arguments]
+if entry == "python -m backsmith":
+    runpy.run_module("backsmith", run_name="__main__", alter_sys=True)
+else:  # the installed `backsmith` script: import the entry point's module, call it
+    with open(pyproject, "rb") as stream:
+        target = tomllib.load(stream)["project"]["scripts"]["backsmith"]
+    module, _, function = target.partition(":")
+    getattr(importlib.import_module(module), function)()
+"""
+
+
+@pytest.mark.parametrize("entry", ["python -m backsmith", "backsmith"])
+def test_ctrl_c_while_the_command_loads_exits_quietly(entry: str, tmp_path: Path) -> None:
+    # Python imports the command's libraries (typer, rich, pydantic...) for about 0.3 s
+    # before any command runs; a Ctrl-C then printed a traceback of half-done imports.
+    # Here it comes at the first of those imports, the earliest moment it can.
+    source = Path(backsmith.__file__).parents[1]
+    pyproject = source.parent / "pyproject.toml"
+    command = ["demo", "--dir", str(tmp_path / "demo"), "--port", str(_free_port())]
+
+    finished = subprocess.run(  # noqa: S603 - this Python, a script written here
+        [sys.executable, "-c", INTERRUPT_ON_FIRST_LIBRARY, entry, str(pyproject), *command],
+        env={**os.environ, "PYTHONPATH": str(source)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert (finished.returncode, finished.stderr, finished.stdout) == (130, "", "")
+    assert not (tmp_path / "demo").exists()
+
+
 def _snapshot(root: Path) -> dict[str, str | None]:
     return {
         path.relative_to(root).as_posix(): path.read_text() if path.is_file() else None

@@ -213,7 +213,7 @@ def demo(
 
 
 def main() -> None:
-    """The console script's entry point."""
+    """Run the command line; `backsmith.__main__.main`, the entry point, calls this."""
     app()
 
 
