@@ -692,18 +692,17 @@ def invalidated_namespaces(resource: ResourceInfo) -> tuple[str, ...]:
 
 
 def cache_caller(resource: ResourceInfo, operation: str, parent: ResourceInfo | None = None) -> str:
-    """Cached bodies are shared only for public routes; otherwise keyed by the caller.
+    """Cached bodies are shared only for public routes; otherwise keyed by the caller and roles.
 
     A public listing under a `parent` (`GET /vaults/{id}/coins`) is 404 to those who
     cannot read the parent: unless that read is public too, each caller gets their own
     entry, or the page the owner was served would be served to everyone else."""
     if not resource.project.auth_on:
         return ""
-    if resource.access[operation] != "public":  # type: ignore[index]
-        return ", caller_id=caller.id"
-    if parent is not None and parent.access["read"] != "public":
-        return ", caller_id=None if caller is None else caller.id"
-    return ""
+    shared = resource.access[operation] == "public" and (  # type: ignore[index]
+        parent is None or parent.access["read"] == "public"
+    )
+    return "" if shared else ", caller=caller"
 
 
 def creation_order(project: ProjectInfo) -> list[ResourceInfo]:
