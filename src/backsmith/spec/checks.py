@@ -177,6 +177,7 @@ MODEL_MODULE_NAMES = frozenset(
         "Table",
         "Text",
         "TypeAdapter",
+        "Unauthorized",
         "UniqueConstraint",
         "UtcDateTime",
         "Uuid",
