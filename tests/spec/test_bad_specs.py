@@ -776,6 +776,20 @@ BAD += [
         "does not fit the field: it falls outside years 1-9999 once converted to UTC",
         5,
     ),
+    Bad(
+        "datetime-default-last-instant",
+        _with_book("at: {type: datetime, default: '9999-12-31T23:59:59.999999Z'}\n"),
+        "resources.Book.fields.at.default",
+        "does not fit the field: it is the first or last instant of years 1-9999",
+        5,
+    ),
+    Bad(
+        "datetime-example-first-instant",
+        _with_book("at: {type: datetime, example: '0001-01-01T01:00:00+01:00'}\n"),
+        "resources.Book.fields.at.example",
+        "does not fit the field: it is the first or last instant of years 1-9999",
+        5,
+    ),
     *(
         Bad(
             f"date-default-{name}",

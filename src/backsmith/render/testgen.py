@@ -381,6 +381,8 @@ def invalid_values(field: Field) -> list[Invalid]:
         found.append(Invalid("not_a_datetime", "yesterday"))
         found.append(Invalid("space_for_t", "2024-01-01 12:00:00Z"))
         found.append(Invalid("no_seconds", "2024-01-01T12:00Z"))
+        found.append(Invalid("first_instant", "0001-01-01T00:00:00Z"))
+        found.append(Invalid("last_instant", "9999-12-31T23:59:59.999999Z"))
     elif kind == "uuid":
         found.append(Invalid("not_a_uuid", "not-a-uuid"))
     elif kind == "email":

@@ -133,12 +133,22 @@ def _rfc3339_datetime(value: Any) -> Any:
     return value
 
 
+_INFINITIES = (dt.datetime.min.replace(tzinfo=dt.UTC), dt.datetime.max.replace(tzinfo=dt.UTC))
+"""The first and last instants, which the generated API refuses (its core/types.py): asyncpg
+would store them as PostgreSQL's -infinity and infinity and read them back without a zone."""
+
+
 def _in_utc_range(value: dt.datetime) -> dt.datetime:
     """A datetime is stored in UTC: `9999-12-31T23:59:59-05:00` would be in year 10000."""
     try:
-        value.astimezone(dt.UTC)
+        instant = value.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError("it falls outside years 1-9999 once converted to UTC") from None
+    if instant in _INFINITIES:
+        raise ValueError(
+            "it is the first or last instant of years 1-9999, which the generated API refuses "
+            "(PostgreSQL would keep it as -infinity or infinity)"
+        )
     return value
 
 
