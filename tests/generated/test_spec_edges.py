@@ -55,6 +55,21 @@ resources:
       title: str
       person: {type: ref, to: Person, optional: true}
 """,
+    # Fields named like the test factories' parameters (client, actors, by): the search
+    # and unique_together tests pass them as keyword arguments, which met the parameters
+    # ("create_visit() got multiple values for argument 'client'").
+    "edge_factory_names": """\
+name: edge_factory_names
+resources:
+  Visit:
+    owned: true
+    fields:
+      client: str
+      actors: str?
+      by: str?
+    search: [client]
+    unique_together: [[client, by]]
+""",
 }
 
 PYTEST = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-x")

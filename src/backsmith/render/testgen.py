@@ -133,12 +133,13 @@ def own_rows_creator(resource: ResourceInfo) -> tuple[str, str] | None:
 
 
 def target_owner(resource: ResourceInfo, field: Field) -> str:
-    """`, by=<actor>` when a test must create the row that `field` points at as the maker:
-    a resource that points at itself, rows of which only their owner may read. Other
-    targets are created by admin (the factories' default), whom `maker` accounts for."""
+    """`, <actor>` (the factory's `by`) when a test must create the row that `field` points
+    at as the maker: a resource that points at itself, rows of which only their owner may
+    read. Other targets are created by admin (the factories' default), whom `maker`
+    accounts for."""
     if field.target is resource and rule(resource, "read") == "owner":
         owner = maker(resource)
-        return "" if owner == "actors.admin" else f", by={owner}"
+        return "" if owner == "actors.admin" else f", {owner}"
     return ""
 
 
