@@ -57,7 +57,8 @@ resources:
 """,
     # Fields named like the test factories' parameters (client, actors, by): the search
     # and unique_together tests pass them as keyword arguments, which met the parameters
-    # ("create_visit() got multiple values for argument 'client'").
+    # ("create_visit() got multiple values for argument 'client'"). And a resource whose
+    # bodies hold nothing.
     "edge_factory_names": """\
 name: edge_factory_names
 resources:
@@ -69,6 +70,11 @@ resources:
       by: str?
     search: [client]
     unique_together: [[client, by]]
+  Stamp:
+    # Nothing a body may set: the seed's sample bodies were `{}`, which mypy --strict
+    # cannot type ('Need type annotation for "body"').
+    fields:
+      count: {type: int, read_only: true, default: 0}
 """,
 }
 
