@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from backsmith.generate import new
+from tests.render.written_specs import generate_written_spec
 
 SPEC = """\
 name: shelf
@@ -29,9 +29,7 @@ resources:
 
 @pytest.fixture(scope="module")
 def repositories(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ast.Module]:
-    folder = tmp_path_factory.mktemp("owner_scope")
-    (folder / "backsmith.yaml").write_text(SPEC)
-    root = new(folder / "backsmith.yaml", folder / "project")
+    root = generate_written_spec(SPEC, tmp_path_factory.mktemp("owner_scope"))
     return {
         path.parent.name: ast.parse(path.read_text())
         for path in (root / "src" / "shelf").glob("*/repository.py")

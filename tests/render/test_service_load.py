@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from backsmith.generate import new
+from tests.render.written_specs import generate_written_spec
 
 SPEC = """\
 name: desk
@@ -30,9 +30,7 @@ resources:
 
 @pytest.fixture(scope="module")
 def loads(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ast.AsyncFunctionDef]:
-    folder = tmp_path_factory.mktemp("service_load")
-    (folder / "backsmith.yaml").write_text(SPEC)
-    root = new(folder / "backsmith.yaml", folder / "project")
+    root = generate_written_spec(SPEC, tmp_path_factory.mktemp("service_load"))
     found: dict[str, ast.AsyncFunctionDef] = {}
     for name in ("memos", "posters", "ledgers", "notices"):
         module = ast.parse((root / "src" / "desk" / name / "service.py").read_text())
