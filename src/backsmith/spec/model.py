@@ -17,10 +17,8 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
-    ValidationInfo,
-    field_validator,
 )
-from pydantic.config import JsonDict
+from pydantic_core import PydanticUseDefault
 
 from backsmith.spec.field import FieldSpec
 
@@ -41,24 +39,28 @@ def _text(value: Any) -> Any:
 Text = Annotated[str, BeforeValidator(_text)]
 
 
+def _default_if_null(value: Any) -> Any:
+    """`key: null` (or `key:` with nothing after it) reads as the key left out.
+
+    For the optional text keys that have a default, so that they read null as those
+    whose default is None do (`title`, `plural`, a field's `description`): a user who
+    writes null means "none given", not "expected text, got nothing".
+    """
+    if value is None:
+        raise PydanticUseDefault
+    return value
+
+
+NullIsAbsent = Annotated[
+    str,
+    BeforeValidator(_default_if_null),
+    Field(json_schema_extra={"type": ["string", "null"]}),
+]
+"""Optional text with a default, that reads null as absent (and says so in the JSON Schema)."""
+
+
 class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @classmethod
-    def _default_if_null(cls, value: Any, info: ValidationInfo) -> Any:
-        """`key: null` (or `key:` with nothing after it) reads as the key left out.
-
-        Used by the optional text keys that have a default, so that they read null as
-        those whose default is None do (`title`, `plural`, a field's `description`): a
-        user who writes null means "none given", not "expected text, got nothing".
-        """
-        if value is None and info.field_name is not None:
-            return cls.model_fields[info.field_name].get_default()
-        return value
-
-
-NULL_IS_ABSENT: JsonDict = {"type": ["string", "null"]}
-"""The JSON Schema of an optional text key that reads null as absent."""
 
 
 class Auth(SpecModel):
@@ -87,21 +89,12 @@ class Cors(SpecModel):
 
 
 class RateLimit(SpecModel):
-    default: str = Field(
-        "120/minute",
-        description="Per client, on every route: N/second|minute|hour|day.",
-        json_schema_extra=NULL_IS_ABSENT,
+    default: NullIsAbsent = Field(
+        "120/minute", description="Per client, on every route: N/second|minute|hour|day."
     )
-    auth: str = Field(
-        "10/minute",
-        description="One bucket per client shared by login, register and refresh.",
-        json_schema_extra=NULL_IS_ABSENT,
+    auth: NullIsAbsent = Field(
+        "10/minute", description="One bucket per client shared by login, register and refresh."
     )
-
-    @field_validator("default", "auth", mode="before")
-    @classmethod
-    def _null_is_absent(cls, value: Any, info: ValidationInfo) -> Any:
-        return cls._default_if_null(value, info)
 
 
 class Resource(SpecModel):
@@ -154,10 +147,10 @@ class Spec(SpecModel):
 
     name: str = Field(description="snake_case name of the generated package and project.")
     title: str | None = Field(None, description="OpenAPI title (default: name in title case).")
-    description: str = Field(
-        "", description="OpenAPI description.", json_schema_extra=NULL_IS_ABSENT
+    description: NullIsAbsent = Field("", description="OpenAPI description.")
+    version: Annotated[Text, BeforeValidator(_default_if_null)] = Field(
+        "0.1.0", description="API version."
     )
-    version: Text = Field("0.1.0", description="API version.")
     id: Literal["uuid", "int"] = Field("uuid", description="Primary-key kind of every resource.")
     auth: Auth = Field(default_factory=lambda: Auth(), description="Authentication.")
     cors: Cors = Field(default_factory=lambda: Cors(), description="Cross-origin settings.")
@@ -167,8 +160,3 @@ class Spec(SpecModel):
     resources: dict[str, Resource] = Field(
         description="Resource name (PascalCase, singular) -> resource."
     )
-
-    @field_validator("description", "version", mode="before")
-    @classmethod
-    def _null_is_absent(cls, value: Any, info: ValidationInfo) -> Any:
-        return cls._default_if_null(value, info)
