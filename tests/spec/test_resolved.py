@@ -120,6 +120,29 @@ def test_enum_members_are_identifiers_python_reads_as_written(
 
 
 @pytest.mark.parametrize(
+    ("values", "members"),
+    [
+        (["+", "-", "*", "/", "%"], ["PLUS", "MINUS", "ASTERISK", "SLASH", "PERCENT"]),
+        (
+            ["<", "<=", ">=", "!=", "=="],
+            ["LESS", "LESS_EQUALS", "GREATER_EQUALS", "EXCLAMATION_EQUALS", "EQUALS_EQUALS"],
+        ),
+        (["€", "→", "🎉", " "], ["EURO_SIGN", "RIGHTWARDS_ARROW", "PARTY_POPPER", "SPACE"]),
+        (["", "_", "c++", "c", "a-b"], ["EMPTY", "UNDERSCORE", "C", "C_2", "A_B"]),
+        (["=" * 20, "-" * 20], ["SYMBOLS", "SYMBOLS_2"]),
+    ],
+)
+def test_enum_values_made_only_of_symbols_are_named_from_them(
+    values: list[str], members: list[str]
+) -> None:
+    """With nothing a name may hold, every such value was `EMPTY`, `EMPTY_2`...; a value
+    with letters keeps the name its letters make. A name that would run long is `SYMBOLS`."""
+    found = [member for member, _ in enum_members(values)]
+    assert found == members
+    assert all(member.isidentifier() for member in found)
+
+
+@pytest.mark.parametrize(
     ("field", "attribute"),
     [
         ("metadata", "metadata_"),

@@ -884,7 +884,7 @@ def enum_member_name(value: str) -> str:
     and keeps only characters a name may hold."""
     normal = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).upper())
     kept = "".join(char if f"_{char}".isidentifier() else "_" for char in normal)
-    member = re.sub(r"_+", "_", kept).strip("_") or "EMPTY"
+    member = re.sub(r"_+", "_", kept).strip("_") or _symbols_name(normal)
     if not member.isidentifier():  # a digit (or a mark) first
         member = "V_" + member
     if keyword.iskeyword(member.lower()) and member.lower() == member:
@@ -892,6 +892,65 @@ def enum_member_name(value: str) -> str:
     if member in ("I", "O"):  # ruff's E741: names that read as 1 and 0
         member += "_"
     return member
+
+
+_SYMBOL_NAMES = {
+    "+": "PLUS",
+    "-": "MINUS",
+    "*": "ASTERISK",
+    "/": "SLASH",
+    "\\": "BACKSLASH",
+    "%": "PERCENT",
+    "<": "LESS",
+    ">": "GREATER",
+    "=": "EQUALS",
+    "!": "EXCLAMATION",
+    "?": "QUESTION",
+    "^": "CARET",
+    "&": "AMPERSAND",
+    "|": "PIPE",
+    "~": "TILDE",
+    "@": "AT",
+    "#": "HASH",
+    "$": "DOLLAR",
+    ".": "DOT",
+    ",": "COMMA",
+    ":": "COLON",
+    ";": "SEMICOLON",
+    "'": "APOSTROPHE",
+    '"': "QUOTE",
+    "`": "BACKTICK",
+    "(": "LEFT_PAREN",
+    ")": "RIGHT_PAREN",
+    "[": "LEFT_BRACKET",
+    "]": "RIGHT_BRACKET",
+    "{": "LEFT_BRACE",
+    "}": "RIGHT_BRACE",
+    "_": "UNDERSCORE",
+    " ": "SPACE",
+}
+"""Short names for the ASCII symbols an enum of operators or marks is made of; other
+characters take their Unicode name (`€` -> `EURO_SIGN`)."""
+_LONGEST_SYMBOLS_NAME = 40
+
+
+def _symbols_name(value: str) -> str:
+    """A member name for a value with no character a name may hold: `>=` ->
+    `GREATER_EQUALS`, `%` -> `PERCENT`, the empty string -> `EMPTY`. A value whose
+    spelled-out name would run past 40 characters is `SYMBOLS`."""
+    if not value:
+        return "EMPTY"
+    words = [_SYMBOL_NAMES.get(char, "") or _unicode_name(char) for char in value]
+    name = re.sub(r"[^0-9A-Z]+", "_", "_".join(words).upper()).strip("_")
+    return name if len(name) <= _LONGEST_SYMBOLS_NAME else "SYMBOLS"
+
+
+def _unicode_name(char: str) -> str:
+    """`€` -> `EURO SIGN`; a character without a name (a private-use one) -> `UE000`."""
+    try:
+        return unicodedata.name(char)
+    except ValueError:
+        return f"U{ord(char):04X}"
 
 
 def _column_limits(spec: FieldSpec) -> str:
