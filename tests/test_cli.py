@@ -99,6 +99,21 @@ class TestCheck:
         )
         assert "Traceback" not in result.output
 
+    def test_rights_no_caller_can_use_are_warned_about_on_stderr(self, spec: Path) -> None:
+        """`list` wider than `read`: valid per the contract, so exit 0, but said."""
+        spec.write_text(
+            MINIMAL.replace("{kind: none}", "{kind: local}")
+            + "    owned: true\n    access: {list: user, read: owner}\n"
+        )
+
+        result = _run("check", str(spec))
+
+        assert result.exit_code == 0, result.output
+        assert f"warning: {spec}: resources.Note.access.list: list: user is wider" in (
+            result.stderr
+        )
+        assert "the spec is valid, with 1 warning above." in result.stdout
+
     def test_a_missing_file_exits_2(self, tmp_path: Path) -> None:
         result = _run("check", str(tmp_path / "nope.yaml"))
 
@@ -217,6 +232,21 @@ class TestNew:
         assert "Wrote" in result.stdout
         assert f"cd {target} && pip install -e '.[dev]'" in result.stdout
         assert "python -m mini migrate && python -m mini serve --reload" in result.stdout
+
+    @pytest.mark.usefixtures("tiny_render")
+    def test_it_warns_of_rights_no_caller_can_use(self, spec: Path, tmp_path: Path) -> None:
+        spec.write_text(
+            MINIMAL.replace("{kind: none}", "{kind: local}") + "    access: {read: admin}\n"
+        )
+
+        result = _run("new", str(spec), "-o", str(tmp_path / "out"))
+
+        assert result.exit_code == 0, result.output
+        assert "Wrote" in result.stdout
+        expected = "resources.Note.access.list: list: user (the default) is wider than read: admin"
+        assert f"warning: {spec}: {expected}" in result.stderr
+        warnings = backsmith.new_project(spec, tmp_path / "again").warnings
+        assert [warning.path for warning in warnings] == ["resources.Note.access.list"]
 
     @pytest.mark.usefixtures("tiny_render")
     def test_the_default_folder_is_the_spec_name(

@@ -134,7 +134,17 @@ def check(spec: SpecArgument) -> None:
     project = backsmith.check(spec)
     out = _out()
     _print_summary(out, project)
-    out.print(Text(f"{spec}: the spec is valid.", style="green"))
+    warnings = project.warnings()
+    _print_warnings(str(spec), warnings)
+    count = len(warnings)
+    noted = f", with {count} warning{'s' if count > 1 else ''} above" if count else ""
+    out.print(Text(f"{spec}: the spec is valid{noted}.", style="green"))
+
+
+def _print_warnings(source: str, warnings: list[backsmith.Problem]) -> None:
+    """Each on stderr, placed as an error would be: valid specs, so the exit code stays 0."""
+    for warning in warnings:
+        _err().print(Text("warning: ", style="bold yellow") + Text(warning.render(source)))
 
 
 @app.command()
@@ -174,6 +184,7 @@ def new(
 ) -> None:
     """Generate a FastAPI project from a spec."""
     generated = backsmith.new_project(spec, output, force=force)
+    _print_warnings(str(spec), generated.warnings)
     folder = generated.folder
     out = _out()
     # The generated files only: with --force the folder may hold the user's own (a .venv).

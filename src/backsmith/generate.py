@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from backsmith.errors import ProjectError
+from backsmith.errors import Problem, ProjectError
 from backsmith.render.engine import render_project
 from backsmith.render.writer import prepare_target, write_tree
 from backsmith.spec.loader import load_spec, parse_spec, read_spec_text
@@ -17,6 +17,8 @@ class NewProject:
     folder: Path
     files: list[str]
     """The generated files, relative to `folder`: with `force` the folder may hold others."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What the spec grants that no caller can use as written (`ProjectInfo.warnings`)."""
 
 
 def new(spec_path: str | Path, output: str | Path | None = None, *, force: bool = False) -> Path:
@@ -40,7 +42,7 @@ def new_project(
     project = resolve(spec)
     tree = render_project(project, spec_text=spec_text)
     files = write_tree(tree, target, force=force)
-    return NewProject(target.resolve(), files)
+    return NewProject(target.resolve(), files, project.warnings())
 
 
 def plan(spec_path: str | Path) -> ProjectInfo:

@@ -29,7 +29,7 @@ from backsmith.spec.bounds import (
     fits_float,
 )
 from backsmith.spec.field import FieldSpec
-from backsmith.spec.model import Resource, Spec
+from backsmith.spec.model import Operation, Resource, Spec
 from backsmith.spec.suggest import did_you_mean
 
 KeyPath = tuple[str | int, ...]
@@ -991,6 +991,63 @@ def pattern_problem(pattern: str) -> str | None:
 def run_checks(spec: Spec) -> list[tuple[KeyPath, str]]:
     """Every cross-reference problem in `spec`, each with the key path it belongs to."""
     return Checker(spec).run()
+
+
+def _within(rule: str, other: str) -> bool:
+    """Whether every caller `rule` lets through, `other` lets through too (admin passes
+    every rule; a row's owner and a role holder are both signed-in users)."""
+    if rule in (other, "admin") or other == "public":
+        return True
+    return other == "user" and rule != "public"
+
+
+def _callers(rule: str) -> str:
+    named = {"public": "anonymous callers", "user": "any signed-in user", "owner": "a row's owner"}
+    return named.get(rule) or names.with_article(f"{rule} caller")
+
+
+def access_warnings(
+    resource_name: str, access: dict[Operation, str], written: set[str]
+) -> list[tuple[KeyPath, str]]:
+    """Rights the contract accepts but no caller can use as granted: a `list` rule wider
+    than `read` (rows listed that cannot then be read), and an `update` or `delete` rule
+    wider than `read` (the row is loaded under the read rule, so the callers in between
+    always get 404). `access` is the resource's rules with the defaults filled in;
+    `written` the operations the spec names, so that a default is called one."""
+    found: list[tuple[KeyPath, str]] = []
+    read = access["read"]
+    row = names.with_article(resource_name)
+
+    def shown(operation: Operation) -> str:
+        default = "" if operation in written else " (the default)"
+        return f"{operation}: {access[operation]}{default}"
+
+    def meant(operation: Operation) -> str:
+        narrower = f"{operation}: {read}"
+        if operation == "list" and read == "owner":
+            narrower += " (each caller lists their own rows)"
+        return f"you probably meant {narrower}, or read: {access[operation]}"
+
+    if not _within(access["list"], read):
+        found.append(
+            (
+                ("resources", resource_name, "access", "list"),
+                f"{shown('list')} is wider than {shown('read')}: {_callers(access['list'])} "
+                f"may list {resource_name} rows that read then refuses them; {meant('list')}",
+            )
+        )
+    changes: tuple[Operation, ...] = ("update", "delete")
+    for operation in changes:
+        if not _within(access[operation], read):
+            found.append(
+                (
+                    ("resources", resource_name, "access", operation),
+                    f"{shown(operation)} is wider than {shown('read')}: the row is looked up "
+                    f"under the read rule, so {_callers(access[operation])} who may not read "
+                    f"{row} always gets 404 from {operation}; {meant(operation)}",
+                )
+            )
+    return found
 
 
 def coerce_number(value: Any) -> Decimal | None:

@@ -15,9 +15,10 @@ from typing import Any
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel
 
+from backsmith.errors import Problem
 from backsmith.spec import names
 from backsmith.spec.bounds import digits_and_places
-from backsmith.spec.checks import enum_members, model_class, module_name
+from backsmith.spec.checks import access_warnings, enum_members, model_class, module_name
 from backsmith.spec.field import FieldSpec
 from backsmith.spec.model import DEFAULT_ALGORITHMS, OPERATIONS, Operation, Resource, Spec
 
@@ -321,6 +322,17 @@ class ProjectInfo:
     @property
     def id_kind(self) -> str:
         return self.spec.id
+
+    def warnings(self) -> list[Problem]:
+        """Rights the spec grants that no caller can use as written (`access_warnings`):
+        valid per the contract, so reported, not refused."""
+        return [
+            Problem(".".join(str(part) for part in path), message)
+            for resource in self.resources
+            for path, message in access_warnings(
+                resource.name, resource.access, set(resource.spec.access)
+            )
+        ]
 
     def resource(self, name: str) -> ResourceInfo:
         return next(item for item in self.resources if item.name == name)
