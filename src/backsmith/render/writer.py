@@ -21,6 +21,7 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from backsmith.errors import GenerationError, ProjectError
+from backsmith.render.docstrings import wrap_tree
 from backsmith.render.engine import FileTree
 
 
@@ -40,7 +41,8 @@ def _ruff(*arguments: str, cwd: Path) -> None:
 
 
 def format_tree(root: Path) -> None:
-    """Sort imports, drop unused ones, then format: the generated code is ruff-clean."""
+    """Sort imports, drop unused ones, format, then wrap docstrings that names made too
+    long: the generated code is ruff-clean and fits in 100 columns."""
     _ruff(
         "check",
         "--fix",
@@ -53,6 +55,7 @@ def format_tree(root: Path) -> None:
         cwd=root,
     )
     _ruff("format", "--no-cache", ".", cwd=root)  # not --quiet: it hides parse errors
+    wrap_tree(root)
 
 
 def prepare_target(target: Path, *, force: bool) -> None:
