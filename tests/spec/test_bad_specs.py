@@ -285,6 +285,13 @@ BAD = [
         1,
     ),
     Bad(
+        "name-a-keyword",
+        "name: class\nresources:\n  Book:\n    fields: {t: str}\n",
+        "name",
+        "'class' is a Python keyword, which no package can be named",
+        1,
+    ),
+    Bad(
         "field-with-trailing-underscore-suggests-a-free-name",
         _with_book("id_: str\n"),
         "resources.Book.fields.id_",

@@ -248,9 +248,14 @@ class Checker:
         elif not SNAKE.match(name):
             suggestion = _suggest_snake(name)
             self.add(("name",), f"'{name}' is not a snake_case identifier; try '{suggestion}'")
+        elif keyword.iskeyword(name):
+            self.add(
+                ("name",),
+                f"'{name}' is a Python keyword, which no package can be named (`import "
+                f"{name}` is a syntax error); pick another, e.g. '{name}_api'",
+            )
         elif (
-            keyword.iskeyword(name)
-            or name in sys.stdlib_module_names
+            name in sys.stdlib_module_names
             or name in RESERVED_PACKAGES
             or name in DEPENDENCY_MODULES
         ):
