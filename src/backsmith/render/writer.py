@@ -21,8 +21,8 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from backsmith.errors import GenerationError, ProjectError
-from backsmith.render.docstrings import wrap_tree
 from backsmith.render.engine import FileTree
+from backsmith.render.long_lines import wrap_tree
 
 
 def _ruff(*arguments: str, cwd: Path) -> None:
@@ -41,7 +41,7 @@ def _ruff(*arguments: str, cwd: Path) -> None:
 
 
 def format_tree(root: Path) -> None:
-    """Sort imports, drop unused ones, format, then wrap docstrings that names made too
+    """Sort imports, drop unused ones, format, then wrap what text from the spec made too
     long: the generated code is ruff-clean and fits in 100 columns."""
     _ruff(
         "check",
@@ -55,7 +55,9 @@ def format_tree(root: Path) -> None:
         cwd=root,
     )
     _ruff("format", "--no-cache", ".", cwd=root)  # not --quiet: it hides parse errors
-    wrap_tree(root)
+    split = wrap_tree(root)
+    if split:
+        _ruff("format", "--no-cache", *(str(path.relative_to(root)) for path in split), cwd=root)
 
 
 def prepare_target(target: Path, *, force: bool) -> None:
