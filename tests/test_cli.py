@@ -344,9 +344,21 @@ class TestNew:
                 opened.append(self)
             return real_open(self, *args, **kwargs)
 
+        real_read_text, real_read_bytes = Path.read_text, Path.read_bytes
+
+        def read_text(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self == spec:
+                raise AssertionError(f"{self} read again")
+            return real_read_text(self, *args, **kwargs)
+
+        def read_bytes(self: Path) -> bytes:
+            if self == spec:
+                raise AssertionError(f"{self} read again")
+            return real_read_bytes(self)
+
         monkeypatch.setattr(Path, "open", counting_open)
-        monkeypatch.setattr(Path, "read_text", _forbidden)
-        monkeypatch.setattr(Path, "read_bytes", _forbidden)
+        monkeypatch.setattr(Path, "read_text", read_text)
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
 
         result = _run("new", str(spec), "-o", str(tmp_path / "out"))
 
@@ -631,10 +643,6 @@ def _snapshot(root: Path) -> dict[str, str | None]:
         path.relative_to(root).as_posix(): path.read_text() if path.is_file() else None
         for path in root.rglob("*")
     }
-
-
-def _forbidden(self: Path, *args: Any, **kwargs: Any) -> Any:
-    raise AssertionError(f"{self} read again")
 
 
 def _free_port() -> int:
