@@ -193,7 +193,9 @@ def count_variants(
                 workdir.mkdir()
                 app = BASELINE if name == BASELINE else GENERATED
                 jobs.append(
-                    VariantJob(app, endpoint, options.requests, options.warmup, workdir, True, name)
+                    VariantJob(
+                        app, endpoint, options.requests, options.warmup, workdir, True, variant=name
+                    )
                 )
             if key == "create":
                 run.reset_projects(prepared.setup.dsn)
@@ -249,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results_dir=run.BENCH / "results",
         keep=options.keep,
         strict=False,
+        cache_sim=False,
     )
     try:
         with run.cleaning_up() as cleanup:

@@ -58,6 +58,7 @@ class Options:
     results_dir: Path
     keep: bool
     strict: bool
+    cache_sim: bool
 
 
 def parse_args(argv: Sequence[str] | None) -> Options:
@@ -77,6 +78,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     add("--results-dir", type=Path, default=run.BENCH / "results")
     add("--keep", action="store_true", help="keep the database, the temporary folder and dumps")
     add("--strict", action="store_true", help="exit 2 when a ratio misses its target")
+    add(
+        "--cache-sim",
+        action="store_true",
+        help="also simulate caches and branch prediction (callgrind --cache-sim=yes "
+        "--branch-sim=yes): misses per request beside the instructions; about twice as slow",
+    )
     arguments = parser.parse_args(argv)
     endpoints = tuple(part.strip() for part in arguments.endpoints.split(",") if part.strip())
     if not endpoints or any(key not in ENDPOINTS for key in endpoints):
@@ -96,6 +103,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         results_dir=arguments.results_dir,
         keep=arguments.keep,
         strict=arguments.strict,
+        cache_sim=arguments.cache_sim,
     )
 
 
@@ -171,6 +179,7 @@ class Job:
     warmup: int
     workdir: Path
     callgrind: bool
+    cache_sim: bool = False
 
     @property
     def name(self) -> str:
@@ -215,6 +224,7 @@ def command(prepared: Prepared, job: Job) -> list[str]:
         "valgrind",
         "--tool=callgrind",
         f"--callgrind-out-file={out_file}",
+        *(["--cache-sim=yes", "--branch-sim=yes"] if job.cache_sim else []),
         *driver,
         "--callgrind",
     ]
@@ -246,6 +256,19 @@ class Count:
     instructions_per_request: float
     seconds: float
     statuses: dict[str, int]
+    misses_per_request: dict[str, float]
+    """With --cache-sim: MISSES' kinds of miss per request (empty without)."""
+
+
+MISSES = {
+    "I1 misses": ("I1mr",),
+    "D1 misses": ("D1mr", "D1mw"),
+    "LL misses": ("ILmr", "DLmr", "DLmw"),
+    "mispredicted branches": ("Bcm", "Bim"),
+}
+"""What --cache-sim reports, each the sum of callgrind events: first-level instruction
+and data cache misses, last-level misses (each a trip to memory), and conditional and
+indirect branches mispredicted."""
 
 
 def run_jobs(prepared: Prepared, jobs: list[Job], cleanup: ExitStack) -> list[Count]:
@@ -288,7 +311,13 @@ def count(job: Job, seconds: float) -> Count:
     if sum(statuses.values()) != job.requests or any(not s.startswith("2") for s in statuses):
         raise BenchError(f"{job.name}: statuses {statuses} for {job.requests} requests")
     check_shape(job, report["first_warmup_body"])
-    instructions = instructions_in(job.dump) if job.callgrind else 0
+    events = events_in(job.dump) if job.callgrind else {}
+    instructions = events.get("Ir", 0)
+    misses = {
+        kind: round(sum(events[name] for name in names) / job.requests, 1)
+        for kind, names in MISSES.items()
+        if all(name in events for name in names)
+    }
     return Count(
         endpoint=job.endpoint.key,
         app=job.app,
@@ -297,6 +326,7 @@ def count(job: Job, seconds: float) -> Count:
         instructions_per_request=round(instructions / job.requests, 1),
         seconds=round(seconds, 1),
         statuses=statuses,
+        misses_per_request=misses,
     )
 
 
@@ -314,14 +344,18 @@ def check_shape(job: Job, text: str) -> None:
         raise BenchError(f"{job.name}: unexpected page {text[:300]}")
 
 
-def instructions_in(dump: Path) -> int:
-    """The `summary:` line of a callgrind dump: instructions (Ir) executed by all of the
-    process's threads between the driver's zero and dump."""
+def events_in(dump: Path) -> dict[str, int]:
+    """The `summary:` line of a callgrind dump, named by its `events:` line: instructions
+    (`Ir`) executed by all of the process's threads between the driver's zero and dump,
+    and with --cache-sim the misses (`D1mr`, `Bcm`...) over the same span."""
+    names: list[str] = []
     try:
         with dump.open() as lines:
             for line in lines:
-                if line.startswith("summary:"):
-                    return int(line.split()[1])
+                if line.startswith("events:"):
+                    names = line.split()[1:]
+                elif line.startswith("summary:"):
+                    return dict(zip(names, map(int, line.split()[1:]), strict=True))
     except OSError as error:
         raise BenchError(f"no callgrind dump at {dump}: {error}") from None
     raise BenchError(f"no summary line in {dump}")
@@ -352,7 +386,10 @@ def measure(options: Options, prepared: Prepared, cleanup: ExitStack) -> list[Co
     counts: list[Count] = []
     for key in options.endpoints:
         endpoint = ENDPOINTS[key]
-        jobs = [Job(app, endpoint, options.requests, options.warmup, workdir, True) for app in APPS]
+        jobs = [
+            Job(app, endpoint, options.requests, options.warmup, workdir, True, options.cache_sim)
+            for app in APPS
+        ]
         step(f"{endpoint.label}: both apps under callgrind, {options.requests} requests each")
         if key == "create":
             run.reset_projects(prepared.setup.dsn)
@@ -407,6 +444,11 @@ def render_table(options: Options, counts: list[Count], ratios: dict[str, dict[s
         "base/gen = baseline instructions per request / generated's (higher is better; "
         "targets as run.py's req/s ratios)."
     )
+    if any(result.misses_per_request for result in counts):
+        lines += ["", "simulated misses per request (callgrind --cache-sim, --branch-sim):"]
+        for result in counts:
+            misses = ", ".join(f"{kind} {n:,.0f}" for kind, n in result.misses_per_request.items())
+            lines.append(f"  {ENDPOINTS[result.endpoint].label:<24}{result.app:<11}{misses}")
     return "\n".join(lines)
 
 

@@ -437,6 +437,68 @@ def cpu_seconds(root: int) -> float:
     return total / ticks
 
 
+THREAD_FIELDS = ("user_s", "system_s", "voluntary_switches", "involuntary_switches")
+
+
+def thread_usage(root: int) -> dict[str, list[float]]:
+    """CPU time and context switches of a process tree's threads, summed by kind of thread.
+
+    A process's first thread is `main` (the event loop, in a server's worker), a Python
+    thread started later `python-thread` (a log writer, a thread pool), others their
+    name (granian's Rust threads, `tokio-runtime-w`...); each value is THREAD_FIELDS,
+    in order. `cpu_seconds` tells how much CPU a request costs; this tells on which
+    thread, and how often the threads handed the CPU to one another (voluntary
+    switches: a thread waited, for the GIL, a lock or the socket)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    usage: dict[str, list[float]] = {}
+    for pid in process_tree(root):
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                stat = (task / "stat").read_text()
+                status = (task / "status").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            if task.name == str(pid):
+                name = "main"
+            elif name.startswith("python"):
+                name = "python-thread"
+            fields = stat.rsplit(")", 1)[1].split()
+            switches = dict(
+                line.split(":\t") for line in status.splitlines() if "ctxt_switches" in line
+            )
+            totals = usage.setdefault(name, [0.0, 0.0, 0.0, 0.0])
+            totals[0] += int(fields[11]) / ticks
+            totals[1] += int(fields[12]) / ticks
+            totals[2] += int(switches.get("voluntary_ctxt_switches", 0))
+            totals[3] += int(switches.get("nonvoluntary_ctxt_switches", 0))
+    return usage
+
+
+def usage_per_request(
+    before: dict[str, list[float]], after: dict[str, list[float]], requests: int
+) -> dict[str, dict[str, float]]:
+    """What each kind of thread spent per request between two `thread_usage` snapshots:
+    user and system CPU in microseconds, context switches as counts. A thread that
+    exited in between is left out (its time is gone from /proc)."""
+    per_request: dict[str, dict[str, float]] = {}
+    for name, totals in after.items():
+        start = before.get(name, [0.0, 0.0, 0.0, 0.0])
+        delta = [now - then for now, then in zip(totals, start, strict=True)]
+        if requests and any(delta):
+            per_request[name] = {
+                "user_us": round(delta[0] * 1e6 / requests, 1),
+                "system_us": round(delta[1] * 1e6 / requests, 1),
+                "voluntary_switches": round(delta[2] / requests, 3),
+                "involuntary_switches": round(delta[3] / requests, 3),
+            }
+    return per_request
+
+
 def busy_share(seconds: float = 1.0) -> float:
     """The share of all CPUs that was busy over `seconds` (0..1), from /proc/stat."""
 
@@ -558,6 +620,8 @@ class Measurement:
     app_cpu_us_per_request: float
     load_average: float
     wrk_command: list[str] = field(default_factory=list)
+    threads: dict[str, dict[str, float]] = field(default_factory=dict)
+    """Per kind of thread: CPU (user, system) and context switches per request."""
 
 
 def wrk_command(
@@ -637,6 +701,7 @@ def run_wrk(
 ) -> Measurement:
     command = wrk_command(options, server, endpoint, seconds, arguments)
     cpu_before = cpu_seconds(server.process.pid)
+    threads_before = thread_usage(server.process.pid)
     completed = subprocess.run(
         command,
         capture_output=True,
@@ -646,14 +711,29 @@ def run_wrk(
         check=False,
     )
     cpu = cpu_seconds(server.process.pid) - cpu_before
+    threads_after = thread_usage(server.process.pid)
     if completed.returncode != 0:
         raise BenchError(f"wrk failed ({completed.returncode}): {completed.stderr.strip()}")
     summary = parse_wrk(completed.stdout, command)
     result = measurement(
         summary, endpoint=endpoint, server=server, phase=phase, cpu=cpu, command=command
     )
+    result.threads = usage_per_request(threads_before, threads_after, result.requests)
     fail_on_errors(result, server, summary)
     return result
+
+
+def thread_line(result: Measurement) -> str:
+    """`result.threads` in one line: user+system us and voluntary/involuntary switches per
+    request, busiest kind of thread first."""
+    rows = sorted(
+        result.threads.items(), key=lambda item: -(item[1]["user_us"] + item[1]["system_us"])
+    )
+    return "; ".join(
+        f"{name} {usage['user_us']:,.0f}+{usage['system_us']:,.0f} us "
+        f"{usage['voluntary_switches']:.2f}/{usage['involuntary_switches']:.2f} sw"
+        for name, usage in rows
+    )
 
 
 def fail_on_errors(result: Measurement, server: Server, summary: dict[str, Any]) -> None:
@@ -967,6 +1047,7 @@ def compare(options: Options, setup: Setup) -> int:
                     f"   {result.rps:,.0f} req/s, p50 {result.p50_ms:.1f} ms, "
                     f"p99 {result.p99_ms:.1f} ms, {result.app_cpu_us_per_request:,.0f} us CPU/req"
                 )
+                print(f"   per request, user+system CPU, switches: {thread_line(result)}")
                 if endpoint.key == "create":
                     reset_projects(setup.dsn)
                 time.sleep(options.cooldown)
@@ -977,6 +1058,9 @@ def compare(options: Options, setup: Setup) -> int:
     print(render_table(options, summary, ratios))
     if options.repeat > 1:
         print("\n".join(spread_lines(options, results)))
+    print("per request by thread (user+system us, voluntary/involuntary context switches):")
+    for result in summary:
+        print(f"  {ENDPOINTS[result.endpoint].label:<24}{result.app:<12}{thread_line(result)}")
     path = write_results(
         options,
         {
@@ -1027,9 +1111,22 @@ def medians(results: list[Measurement]) -> list[Measurement]:
                 app_cpu_seconds=median("app_cpu_seconds"),
                 app_cpu_us_per_request=median("app_cpu_us_per_request"),
                 load_average=median("load_average"),
+                threads=_median_threads(group),
             )
         )
     return summary
+
+
+def _median_threads(group: list[Measurement]) -> dict[str, dict[str, float]]:
+    """Each kind of thread's figures, the median over the runs that saw it."""
+    names = {name for result in group for name in result.threads}
+    return {
+        name: {
+            key: float(statistics.median(r.threads[name][key] for r in group if name in r.threads))
+            for key in ("user_us", "system_us", "voluntary_switches", "involuntary_switches")
+        }
+        for name in sorted(names)
+    }
 
 
 def ratio_table(
