@@ -187,7 +187,10 @@ class Job:
 
     @property
     def timeout(self) -> float:
-        """Seconds before giving up: callgrind runs Python 50-100 times slower."""
+        """Seconds before giving up: callgrind runs Python 50-100 times slower, and about
+        twice that when it also simulates the caches."""
+        if self.cache_sim:
+            return 900 + (self.requests + self.warmup) * 1.5
         per_request = 0.5 if self.callgrind else 0.05
         return 300 + (self.requests + self.warmup) * per_request
 
