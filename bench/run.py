@@ -107,6 +107,7 @@ class Options:
     app_env: tuple[tuple[str, str], ...]
     variants: tuple[tuple[str, Path], ...]
     pool_size: int
+    baseline_gc: str
     port: int
     pg_url: str
     redis: bool
@@ -185,6 +186,13 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         help="an extra environment variable for the generated app (repeatable)",
     )
     add("--pool-size", type=int, default=10, help="database pool size of both apps (default 10)")
+    add(
+        "--baseline-gc",
+        choices=["tuned", "default"],
+        default="tuned",
+        help="the baseline's garbage collector: tuned as the generated app's (frozen after "
+        "start-up, young threshold 10,000; the default) or CPython's defaults",
+    )
     add("--port", type=int, default=8701, help="generated app port; baseline uses port+1")
     add("--pg-url", default=f"postgresql://postgres@{HOST}:5432", help="server, no database")
     add("--redis", action="store_true", help="give the generated app REDIS_URL (rate limits)")
@@ -244,6 +252,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         app_env=tuple(app_env),
         variants=tuple(variants),
         pool_size=arguments.pool_size,
+        baseline_gc=arguments.baseline_gc,
         port=arguments.port,
         pg_url=arguments.pg_url.rstrip("/"),
         redis=arguments.redis,
@@ -816,6 +825,7 @@ def prepare(options: Options, cleanup: ExitStack) -> Setup:
                 **clean_environment(),
                 "BASELINE_DSN": dsn,
                 "BASELINE_POOL_SIZE": str(options.pool_size),
+                "BASELINE_GC": options.baseline_gc,
             },
             port=options.port + 1,
             log=workdir / "baseline.log",
@@ -1066,6 +1076,7 @@ def compare(options: Options, setup: Setup) -> int:
         {
             "kind": "compare",
             "label": options.label,
+            "baseline_gc": options.baseline_gc,
             "busy_share_before": round(before, 3),
             "results": [asdict(result) for result in results],
             "medians": [asdict(result) for result in summary] if options.repeat > 1 else [],
@@ -1160,7 +1171,8 @@ def render_table(
     )
     lines = [
         f"server={options.server} baseline-server={options.baseline_server} "
-        f"workers={options.workers} connections={options.connections} "
+        f"baseline-gc={options.baseline_gc} workers={options.workers} "
+        f"connections={options.connections} "
         f"duration={options.duration}s warmup={options.warmup}s rows={options.rows} "
         f"wrk threads={options.threads} cpus={os.cpu_count()}"
         + (f" (medians of {options.repeat} runs)" if options.repeat > 1 else ""),
