@@ -52,3 +52,10 @@ def test_every_service_that_runs_the_app_waits_for_its_dependencies(compose: Any
             "condition": "service_completed_successfully"
         }
     assert services["migrate"]["restart"] == "no"
+
+
+def test_redis_keeps_its_data_in_a_named_volume(compose: Any) -> None:
+    """Jobs waiting on the Redis stream survive `down` + `up` (Redis saves to /data when
+    it stops); with only the image's anonymous volume a new container starts empty."""
+    assert "redis-data:/data" in compose["services"]["redis"]["volumes"]
+    assert "redis-data" in compose["volumes"]
