@@ -12,7 +12,8 @@ container registry, so the image could not be built there. This script builds it
    and `podman import` tags it `localhost/python:3.11-slim`, which `FROM python:3.11-slim`
    resolves to with `--pull=never` (a tag already there is reused; --rebuild-base makes it
    again). It is not the official image: Debian's Python 3.11.2 and pip 23.0 in /usr/bin
-   where the official image has its own build in /usr/local, and about 190 MiB.
+   where the official image has its own build in /usr/local, and about 190 MiB. The
+   stand-in is made by bench/standin.py, which compose.py shares.
 2. The demo spec is generated into a temporary folder and its Dockerfile is built
    unchanged, then built again after an edit under src/ (the dependency layer must come
    from the cache).
@@ -23,7 +24,8 @@ container registry, so the image could not be built there. This script builds it
 
 Run it as root on a machine with podman, runc and debootstrap (`apt-get install podman
 runc debootstrap`), PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth), Redis on
-127.0.0.1:6379 and host port 8000 free (the container shares the host's network):
+127.0.0.1:6379 and host port 8000 (or --port) free: the container shares the host's
+network, and the image's PORT setting moves its server to --port:
 
     .venv/bin/python bench/container.py           # 1.5 minutes; 3+ without the tarball
     .venv/bin/python bench/container.py --keep    # keep the images afterwards
@@ -64,55 +66,32 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from report import Report
+from standin import (
+    MIB,
+    PYTHON,
+    STAND_IN_LABEL,
+    SetupError,
+    forget,
+    import_image,
+    rootfs_tarball,
+    run,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "src" / "backsmith" / "demo" / "taskboard.yaml"
 BASE_IMAGE = "localhost/python:3.11-slim"
-STAND_IN_LABEL = "backsmith.stand-in"
 PODMAN = ("podman", "--cgroup-manager=cgroupfs", "--runtime", "runc")
 ULIMITS = ("--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1000:1000")
-PACKAGES = ("python3", "python3-pip", "python3-venv", "python-is-python3", "ca-certificates")
 PORT = 8000
-"""The port the image's CMD serves on (fixed in the Dockerfile); shared with the host."""
+"""The port the image's CMD serves on unless PORT is set; shared with the host."""
 STOP_TIMEOUT = 10
 """Docker's and podman's default grace period between SIGTERM and SIGKILL."""
-MIB = 1024 * 1024
-
-
-class SetupError(Exception):
-    """Something needed before or between the checks failed."""
-
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    figure: str
-
-
-@dataclass
-class Report:
-    checks: list[Check] = field(default_factory=list)
-
-    def add(self, name: str, ok: bool, figure: str) -> bool:
-        self.checks.append(Check(name, ok, figure))
-        say(f"{'ok' if ok else 'FAILED'}: {name}: {figure}")
-        return ok
-
-    @property
-    def failed(self) -> list[Check]:
-        return [check for check in self.checks if not check.ok]
-
-    def render(self) -> str:
-        width = max((len(check.name) for check in self.checks), default=0)
-        return "\n".join(
-            f"{'PASS' if check.ok else 'FAIL'}  {check.name:<{width}}  {check.figure}"
-            for check in self.checks
-        )
 
 
 @dataclass(frozen=True)
@@ -123,48 +102,17 @@ class Options:
     suite: str
     rebuild_base: bool
     ca_bundle: Path | None
+    port: int
     pg_url: str
     redis_host: str
     redis_port: int
     redis_db: int
+    db_prefix: str
     keep: bool
 
 
 def say(message: str) -> None:
     print(f"[container] {message}", file=sys.stderr, flush=True)
-
-
-def run(
-    command: Sequence[str],
-    *,
-    timeout: float = 120,
-    check: bool = True,
-    log: Path | None = None,
-    env: dict[str, str] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """Run a command; with `log`, its output goes to that file (and is read back)."""
-    if log is not None:
-        with log.open("w", encoding="utf-8") as out:
-            result = subprocess.run(
-                list(command),
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=timeout,
-                check=False,
-                env=env,
-            )
-        result = subprocess.CompletedProcess(
-            result.args, result.returncode, log.read_text(encoding="utf-8", errors="replace"), ""
-        )
-    else:
-        result = subprocess.run(
-            list(command), capture_output=True, text=True, timeout=timeout, check=False, env=env
-        )
-    if check and result.returncode != 0:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-25:])
-        raise SetupError(f"{' '.join(command)} exited {result.returncode}:\n{tail}")
-    return result
 
 
 def podman(
@@ -181,67 +129,6 @@ def quiet_podman_stderr(text: str) -> str:
 # --- 1. the stand-in base image ------------------------------------------------------
 
 
-def mounts_under(folder: Path) -> list[str]:
-    prefix = str(folder.resolve()).rstrip("/") + "/"
-    with open("/proc/self/mounts", encoding="utf-8") as mounts:
-        points = [line.split()[1] for line in mounts if line.split()]
-    return sorted((p for p in points if p.startswith(prefix)), key=len, reverse=True)
-
-
-def remove_rootfs(folder: Path) -> None:
-    """Remove a chroot folder, never through a mount left inside it."""
-    for point in mounts_under(folder):
-        run(["umount", "--lazy", point], check=False)
-    if mounts_under(folder):
-        raise SetupError(f"{folder} still has mounts inside; not removing it")
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def make_rootfs_tarball(options: Options, tarball: Path, logs: Path) -> None:
-    """debootstrap + Debian's Python 3.11, packed as `tarball` (written atomically)."""
-    tarball.parent.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="rootfs-", dir=tarball.parent))
-    try:
-        say(f"debootstrap {options.suite} from {options.mirror} (a few minutes)")
-        run(
-            ["debootstrap", "--variant=minbase", options.suite, str(root), options.mirror],
-            timeout=1800,
-            log=logs / "debootstrap.log",
-        )
-        shutil.copyfile("/etc/resolv.conf", root / "etc" / "resolv.conf")
-        chroot_env = {
-            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-            "DEBIAN_FRONTEND": "noninteractive",
-            "LANG": "C.UTF-8",
-        }
-        install = (
-            "apt-get update -q && apt-get install -y -q --no-install-recommends "
-            + " ".join(PACKAGES)
-            + " && apt-get clean && rm -rf /var/lib/apt/lists/*"
-        )
-        say("installing " + " ".join(PACKAGES) + " in the chroot")
-        run(
-            ["chroot", str(root), "/bin/sh", "-c", install],
-            timeout=1800,
-            log=logs / "apt.log",
-            env=chroot_env,
-        )
-        marker = root / "usr" / "lib" / "python3.11" / "EXTERNALLY-MANAGED"
-        marker.unlink(missing_ok=True)
-        probe = run(
-            ["chroot", str(root), "/bin/sh", "-c", "python --version && pip --version"],
-            env=chroot_env,
-        )
-        if not probe.stdout.startswith("Python 3.11."):
-            raise SetupError(f"the stand-in's python is not 3.11: {probe.stdout.strip()}")
-        (root / "etc" / "resolv.conf").write_text("", encoding="utf-8")
-        partial = tarball.with_suffix(".partial")
-        run(["tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), "."], timeout=600)
-        partial.replace(tarball)
-    finally:
-        remove_rootfs(root)
-
-
 def image_exists(reference: str) -> bool:
     return podman("image", "exists", reference, check=False).returncode == 0
 
@@ -252,31 +139,24 @@ def image_id(reference: str) -> str:
 
 def ensure_base_image(options: Options, logs: Path, report: Report) -> tuple[str, bool]:
     """The stand-in's image id, and whether this run created (so may remove) it."""
-    tarball = options.cache_dir / f"python-3.11-slim-{options.suite}.tar"
     if image_exists(BASE_IMAGE) and not options.rebuild_base:
         labels = podman("image", "inspect", "--format", "{{json .Labels}}", BASE_IMAGE).stdout
         kind = "the stand-in" if STAND_IN_LABEL in labels else "NOT made by this script"
         report.add("base image", True, f"{BASE_IMAGE} already present ({kind}), reused")
         return image_id(BASE_IMAGE), False
     started = time.monotonic()
-    source = "cached tarball"
-    if options.rebuild_base or not tarball.exists():
-        make_rootfs_tarball(options, tarball, logs)
-        source = "debootstrap"
-    podman(
-        "import",
-        "--change",
-        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        "--change",
-        "ENV LANG=C.UTF-8",
-        "--change",
-        'CMD ["python3"]',
-        "--change",
-        f"LABEL {STAND_IN_LABEL}=debian-{options.suite}-python3.11",
-        str(tarball),
-        BASE_IMAGE,
-        timeout=600,
+    if options.rebuild_base:
+        forget(options.cache_dir, options.suite, (PYTHON,))
+    tarball, made = rootfs_tarball(
+        PYTHON,
+        cache_dir=options.cache_dir,
+        suite=options.suite,
+        mirror=options.mirror,
+        logs=logs,
+        say=say,
     )
+    source = "debootstrap" if made else "cached tarball"
+    import_image(PODMAN, PYTHON, tarball, BASE_IMAGE, options.suite)
     size = tarball.stat().st_size / MIB
     report.add(
         "base image",
@@ -495,6 +375,7 @@ def port_in_use(port: int) -> bool:
 
 
 def http(
+    port: int,
     method: str,
     path: str,
     *,
@@ -502,7 +383,7 @@ def http(
     headers: dict[str, str] | None = None,
     timeout: float = 10,
 ) -> tuple[int, str]:
-    url = f"http://127.0.0.1:{PORT}{path}"
+    url = f"http://127.0.0.1:{port}{path}"
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
         # The URL is always http://127.0.0.1:PORT/...: no file: or custom scheme.
@@ -512,11 +393,11 @@ def http(
         return error.code, error.read().decode()
 
 
-def wait_for_live(container: str, deadline: float) -> tuple[int, float]:
+def wait_for_live(container: str, port: int, deadline: float) -> tuple[int, float]:
     started = time.monotonic()
     while time.monotonic() < started + deadline:
         try:
-            status, _ = http("GET", "/health/live", timeout=2)
+            status, _ = http(port, "GET", "/health/live", timeout=2)
             if status == 200:
                 return status, time.monotonic() - started
         except OSError:
@@ -559,14 +440,14 @@ def run_checks(
     cleanup: ExitStack,
     report: Report,
 ) -> None:
-    if port_in_use(PORT):
-        raise SetupError(f"port {PORT} is in use on this host; the container needs it")
+    if port_in_use(options.port):
+        raise SetupError(f"port {options.port} is in use on this host; the container needs it")
     redis_was_empty = redis_command(options, "DBSIZE") == "0"
     if not redis_was_empty:
         say(f"Redis database {options.redis_db} is not empty: it will not be flushed")
     else:
         cleanup.callback(redis_command, options, "FLUSHDB")
-    database = f"backsmith_container_{int(time.time())}_{os.getpid()}"
+    database = f"{options.db_prefix}_{int(time.time())}_{os.getpid()}"
     psql(options, "postgres", f'CREATE DATABASE "{database}"')
     cleanup.callback(
         psql, options, "postgres", f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'
@@ -583,6 +464,7 @@ def run_checks(
                 f"SECRET_KEY={secrets.token_urlsafe(36)}",
                 f"ADMIN_EMAIL={email}",
                 f"ADMIN_PASSWORD={password}",
+                f"PORT={options.port}",
                 "",
             ]
         ),
@@ -630,7 +512,7 @@ def run_checks(
     if started_container.returncode != 0:
         raise SetupError(f"podman run failed: {started_container.stderr[-2000:]}")
     try:
-        serve_checks(name, image, email, password, report)
+        serve_checks(name, image, options.port, email, password, report)
         stop_check(name, report)
     except Exception:
         say("container log tail:\n" + "\n".join(logs_of(name).splitlines()[-30:]))
@@ -639,11 +521,13 @@ def run_checks(
         say("container log tail:\n" + "\n".join(logs_of(name).splitlines()[-30:]))
 
 
-def serve_checks(name: str, image: str, email: str, password: str, report: Report) -> None:
-    live, seconds = wait_for_live(name, 120)
+def serve_checks(
+    name: str, image: str, port: int, email: str, password: str, report: Report
+) -> None:
+    live, seconds = wait_for_live(name, port, 120)
     workers = ready_workers(name, 30)
     declared = {line.get("workers") for line in workers}
-    ready_status, ready_body = http("GET", "/health/ready") if live else (0, "")
+    ready_status, ready_body = http(port, "GET", "/health/ready") if live else (0, "")
     report.add(
         "serve (image CMD)",
         live == 200 and ready_status == 200 and len(workers) == 2 and declared == {2},
@@ -656,6 +540,7 @@ def serve_checks(name: str, image: str, email: str, password: str, report: Repor
 
     form = urllib.parse.urlencode({"username": email, "password": password}).encode()
     login_status, login_body = http(
+        port,
         "POST",
         "/auth/login",
         body=form,
@@ -665,11 +550,13 @@ def serve_checks(name: str, image: str, email: str, password: str, report: Repor
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     project = {"name": f"Container check {secrets.token_hex(3)}", "budget": "12.50"}
     create_status, create_body = http(
-        "POST", "/projects", body=json.dumps(project).encode(), headers=auth
+        port, "POST", "/projects", body=json.dumps(project).encode(), headers=auth
     )
     created = json.loads(create_body) if create_status == 201 else {}
     read_status, read_body = (
-        http("GET", f"/projects/{created['id']}", headers=auth) if "id" in created else (0, "{}")
+        http(port, "GET", f"/projects/{created['id']}", headers=auth)
+        if "id" in created
+        else (0, "{}")
     )
     read = json.loads(read_body) if read_status == 200 else {}
     report.add(
@@ -811,6 +698,16 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--redis-host", default="127.0.0.1")
     parser.add_argument("--redis-port", type=int, default=6379)
     parser.add_argument("--redis-db", type=int, default=12)
+    parser.add_argument(
+        "--db-prefix", default="backsmith_container", help="the test database's name prefix"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=PORT,
+        help="host port the server listens on (the container shares the host's network; "
+        "set through the image's PORT)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the images made")
     arguments = parser.parse_args(argv)
     bundle = Path(arguments.ca_bundle) if arguments.ca_bundle else None
@@ -821,10 +718,12 @@ def parse(argv: Sequence[str] | None) -> Options:
         suite=arguments.suite,
         rebuild_base=arguments.rebuild_base,
         ca_bundle=bundle if bundle is not None and bundle.exists() else None,
+        port=arguments.port,
         pg_url=arguments.pg_url,
         redis_host=arguments.redis_host,
         redis_port=arguments.redis_port,
         redis_db=arguments.redis_db,
+        db_prefix=arguments.db_prefix,
         keep=arguments.keep,
     )
 
@@ -855,7 +754,7 @@ def interrupted(_signum: int, _frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse(argv)
     signal.signal(signal.SIGTERM, interrupted)
-    report = Report()
+    report = Report(say=say)
     started = time.monotonic()
     code = 0
     with ExitStack() as cleanup:
