@@ -94,6 +94,7 @@ from standin import (
     StandIn,
     forget,
     import_image,
+    mounts_under,
     rootfs_tarball,
     run,
 )
@@ -195,6 +196,9 @@ class Engine:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        # dockerd leaves its network namespace's bind mount behind.
+        for point in mounts_under(self.options.engine_dir / "exec"):
+            run(["umount", "--lazy", point], check=False)
 
     def image_exists(self, reference: str) -> bool:
         return self.docker("image", "inspect", reference, check=False).returncode == 0
