@@ -13,6 +13,7 @@ import pytest
 
 from tests.generated.harness import (
     LOCAL_AUTH_SPECS,
+    REDIS_BASE_URL,
     SPECS,
     SpecCase,
     databases_named_like,
@@ -78,13 +79,16 @@ class TestOwnSuite:
 
 
 DEMO = next(case for case in SPECS if case.key == "taskboard")
+KEEP_APART_REDIS_DB = 14
+"""Not the demo's own number: test_pytest_with_redis[taskboard] may run at the same time
+and flush it, or leave its keys in it."""
 
 
 @pytest.mark.parametrize("project", [DEMO], indirect=True, ids=str)
 def test_pytest_workers_keep_apart_on_postgresql_and_redis(project: SpecCase, root: Path) -> None:
     """With -n 2 each worker migrates and empties a database of its own, dropped at the
     end, and keeps its own Redis keys: sharing them, workers broke each other's tests."""
-    url = redis_url(project)
+    url = f"{REDIS_BASE_URL.rstrip('/')}/{KEEP_APART_REDIS_DB}"
     flush_redis(url)
     with fresh_postgres_database() as database:
         env = project_env(DATABASE_URL=database, REDIS_URL=url)
