@@ -965,6 +965,19 @@ def test_a_bad_spec_is_reported_where_it_is(bad: Bad) -> None:
     assert found[0].line == bad.line, str(caught.value)
 
 
+def test_a_role_listed_twice_is_one_problem() -> None:
+    """The second 'editor' used to be reported twice: listed twice, and as taking the
+    dependency alias EditorCaller from the first."""
+    text = (
+        "name: shop\nauth: {kind: local, roles: [editor, editor]}\n" + _with_book("t: str\n")[11:]
+    )
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, "spec.yaml")
+    assert [problem.message for problem in caught.value.problems] == [
+        "role 'editor' is listed twice; drop one"
+    ]
+
+
 @pytest.mark.parametrize("bad", _by_id(CLI_CASES), ids=lambda bad: bad.id)
 def test_check_exits_2_without_a_traceback(bad: Bad, tmp_path: Path) -> None:
     spec = tmp_path / "backsmith.yaml"

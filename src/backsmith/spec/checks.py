@@ -288,6 +288,7 @@ class Checker:
         for index, role in enumerate(auth.roles):
             if role in seen_roles:
                 self.add(("auth", "roles", index), f"role '{role}' is listed twice; drop one")
+                continue
             seen_roles.add(role)
             if not ROLE.match(role):
                 self.add(
