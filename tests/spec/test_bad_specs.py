@@ -285,6 +285,15 @@ BAD = [
         1,
     ),
     Bad(
+        "unique-together-group-repeated-in-another-order",
+        _with_book(
+            "title: str\npages: int\n", "    unique_together: [[title, pages], [pages, title]]\n"
+        ),
+        "resources.Book.unique_together[1]",
+        "the same fields as unique_together[0]",
+        4,
+    ),
+    Bad(
         "name-a-keyword",
         "name: class\nresources:\n  Book:\n    fields: {t: str}\n",
         "name",

@@ -724,12 +724,19 @@ class Checker:
                         where,
                         f"'?{field_name}=' is taken by the list's own parameters; rename the field",
                     )
+        groups: dict[frozenset[str], int] = {}
         for index, group in enumerate(resource.unique_together):
             where = (*path, "unique_together", index)
             if len(group) < 2:
                 self.add(
                     where,
                     "a unique_together group needs at least two fields; use unique: true for one",
+                )
+            elif (first := groups.setdefault(frozenset(group), index)) != index:
+                self.add(
+                    where,
+                    f"the same fields as unique_together[{first}] (order does not matter): "
+                    "one constraint already; drop this group",
                 )
             for position, field_name in enumerate(group):
                 kind = known.get(field_name)
