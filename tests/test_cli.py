@@ -508,7 +508,8 @@ class TestNew:
         assert "internal error" not in result.stderr
         reason = "No space left on device" if patched == "write_text" else "Permission denied"
         assert reason in result.stderr
-        assert "nothing was written" in result.stderr
+        fix = "free some space" if patched == "write_text" else "fix the folder's permissions"
+        assert f"nothing was written to {work / 'out'}; {fix}" in " ".join(result.stderr.split())
         assert list(work.iterdir()) == []
 
     def test_a_name_too_long_or_a_symlink_loop_is_a_project_error(

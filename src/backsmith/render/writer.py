@@ -133,7 +133,7 @@ def _os_failure(error: OSError, target: Path, action: str) -> GenerationError:
         fix = "fix the folder's permissions, or choose another folder with -o"
     else:
         fix = "choose another folder with -o"
-    return GenerationError(f"{action} {where} ({reason}); nothing was written to {target}. {fix}")
+    return GenerationError(f"{action} {where} ({reason}); nothing was written to {target}; {fix}")
 
 
 _STOPS = (signal.SIGTERM, signal.SIGHUP)
