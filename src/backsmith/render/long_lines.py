@@ -30,7 +30,17 @@ backslashes turns into something else."""
 
 
 def _too_long(lines: list[str], width: int) -> set[int]:
-    return {number for number, line in enumerate(lines, 1) if len(line.rstrip("\r\n")) > width}
+    """The numbers of the lines over `width` that hold a string (a `"`) to wrap."""
+    return {
+        number
+        for number, line in enumerate(lines, 1)
+        if len(line.rstrip("\r\n")) > width and '"' in line
+    }
+
+
+def _may_need_wrapping(source: str, width: int) -> bool:
+    """A quick look for any line over `width`: most files have none."""
+    return max(map(len, source.split("\n"))) > width
 
 
 def _string_statements(tree: ast.AST) -> list[ast.Expr]:
@@ -51,6 +61,8 @@ def wrap_long_docstrings(source: str, width: int = LINE_LIMIT) -> str:
     assignment) are touched, found through the syntax tree. A long line inside a
     multi-line docstring is wrapped in place, at the docstring's own indentation.
     """
+    if not _may_need_wrapping(source, width):
+        return source
     lines = source.splitlines(keepends=True)
     long = _too_long(lines, width)
     if not long:
@@ -97,6 +109,8 @@ def split_long_strings(source: str, width: int = LINE_LIMIT) -> str:
 
     Run `ruff format` on the result: it puts each part on its own line.
     """
+    if not _may_need_wrapping(source, width):
+        return source
     lines = source.splitlines(keepends=True)
     long = _too_long(lines, width)
     if not long:
@@ -134,7 +148,8 @@ def wrap_tree(root: Path) -> list[Path]:
     strings were split, which need `ruff format` again."""
     split: list[Path] = []
     for path in root.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            source = handle.read()
         strings = split_long_strings(source)
         wrapped = wrap_long_docstrings(strings)
         if wrapped != source:
