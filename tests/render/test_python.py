@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import CheckConstraint, Column, Integer, MetaData, Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.sql.elements import conv
 
 from backsmith import parse_spec
 from backsmith.render.python import (
     default_literal,
     docstring_text,
     enum_member,
+    foreign_keys,
     invalidated_namespaces,
+    postgres_name,
 )
 from backsmith.spec.resolved import resolve
 
@@ -55,6 +61,32 @@ def test_a_write_drops_the_caches_its_cascades_reach(
         next(item for item in project.resources if item.name == resource)
     )
     assert found == namespaces
+
+
+def test_foreign_keys_name_each_field_a_body_can_point_with() -> None:
+    """A write whose row was deleted meanwhile breaks one of these keys; the repository
+    reads the key's name to answer 422 on the field."""
+    project = resolve(parse_spec(CASCADE_CHAIN))
+    city = next(item for item in project.resources if item.name == "City")
+    assert foreign_keys(city) == [
+        ("fk_cities_country_id_countries", "country_id", "country"),
+        ("fk_cities_tags_tag_id_tags", "tags", "tag"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "fk_cities_country_id_countries",
+        "fk_" + "t" * 30 + "_" + "c" * 30,  # 64 characters
+        "fk_" + "t" * 40 + "_" + "r" * 20 + "_id_" + "p" * 40,
+    ],
+)
+def test_a_long_constraint_name_is_shortened_as_the_migration_shortens_it(name: str) -> None:
+    table = Table("t", MetaData(), Column("x", Integer), CheckConstraint("x > 0", name=conv(name)))
+    ddl = str(CreateTable(table).compile(dialect=postgresql.dialect()))
+    assert f"CONSTRAINT {postgres_name(name)} CHECK" in ddl
+    assert len(postgres_name(name)) <= 63
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ how each spec type becomes Pydantic, SQLAlchemy and Alembic code.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import keyword
 import re
@@ -22,6 +23,8 @@ from backsmith.spec.patterns import ascii_classes
 from backsmith.spec.resolved import Field, ProjectInfo, ResourceInfo, python_name
 from backsmith.spec.values import MAX_JSON_DEPTH as MAX_JSON_DEPTH  # for templates: py.*
 from backsmith.spec.values import MAX_URL_LENGTH
+
+POSTGRES_MAX_NAME = 63
 
 _SCHEMA_TYPES = {
     "str": "TextValue",
@@ -609,6 +612,32 @@ def unique_constraints(resource: ResourceInfo) -> list[tuple[str, tuple[str, ...
         columns = tuple(column_name(resource, name) for name in group)
         found.append((f"uq_{resource.table}_{'_'.join(columns)}", columns))
     return found
+
+
+def foreign_keys(resource: ResourceInfo) -> list[tuple[str, str, str]]:
+    """(name as PostgreSQL holds it, wire name, target label) of each foreign key a write
+    of the resource's own bodies can break: each ref's column, each many's link to its
+    target. The names are the naming convention's, shortened as SQLAlchemy shortens a
+    name over PostgreSQL's 63 characters when the migration creates it."""
+    found: list[tuple[str, str, str]] = []
+    for field in resource.fields:
+        if not field.in_bodies or field.target is None:
+            continue
+        if field.link is not None:
+            name = f"fk_{field.link.table}_{field.link.right_column}_{field.target.table}"
+        else:
+            name = f"fk_{resource.table}_{field.column}_{field.target.table}"
+        found.append((postgres_name(name), field.wire, field.target.label))
+    return found
+
+
+def postgres_name(name: str) -> str:
+    """A constraint name as SQLAlchemy writes it for PostgreSQL: one over 63 characters
+    becomes its first 55 and the last four hex digits of its MD5."""
+    if len(name) <= POSTGRES_MAX_NAME:
+        return name
+    digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()
+    return f"{name[: POSTGRES_MAX_NAME - 8]}_{digest[-4:]}"
 
 
 def default_order(resource: ResourceInfo) -> str:
