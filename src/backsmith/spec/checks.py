@@ -164,6 +164,7 @@ MODEL_MODULE_NAMES = frozenset(
         "ForeignKey",
         "IntegrityViolation",
         "Integer",
+        "InvalidInput",
         "JSON",
         "Mapped",
         "Mapping",
