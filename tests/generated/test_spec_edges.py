@@ -84,8 +84,10 @@ resources:
     # Names PostgreSQL holds shortened: the owner's and the refs' foreign keys of a table
     # this long are over 63 characters, so the migration gives them SQLAlchemy's short
     # form. A deleted user's token then got 409 instead of 401 on a create (the owner key
-    # was looked for by its full name), and a ref or link whose row was deleted meanwhile
-    # is told apart by the short name. Only PostgreSQL shortens, so this one also runs there.
+    # was looked for by its full name), a clash on the unique pair was 'The change
+    # conflicts with existing data.' instead of naming its columns, and a ref or link
+    # whose row was deleted meanwhile is told apart by the short name. Only PostgreSQL
+    # shortens, so this one also runs there.
     "edge_long_names": """\
 name: edge_long_names
 resources:
@@ -96,6 +98,7 @@ resources:
       text: str
       main_tag_of_the_note: {type: ref, to: Tag, optional: true}
       tags: many(Tag)
+    unique_together: [[owner, text]]
   Tag:
     plural: tags_kept_in_a_table_with_a_long_name_too
     fields:
