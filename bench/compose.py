@@ -72,9 +72,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -83,6 +81,7 @@ from types import FrameType
 from typing import Any
 
 import yaml
+from local_http import http
 from report import Report
 from standin import (
     MIB,
@@ -366,14 +365,7 @@ class Client:
         headers: dict[str, str] | None = None,
         timeout: float = 10,
     ) -> tuple[int, str]:
-        url = f"http://127.0.0.1:{self.port}{path}"
-        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-        try:
-            # The URL is always http://127.0.0.1:PORT/...: no file: or custom scheme.
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        return http(self.port, method, path, body=body, headers=headers, timeout=timeout)
 
     def json(self, method: str, path: str, token: str = "", payload: object = None) -> Any:
         headers = {"Content-Type": "application/json"}

@@ -61,9 +61,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -71,6 +69,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from local_http import http
 from report import Report
 from standin import (
     MIB,
@@ -372,25 +371,6 @@ def port_in_use(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(1)
         return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def http(
-    port: int,
-    method: str,
-    path: str,
-    *,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    timeout: float = 10,
-) -> tuple[int, str]:
-    url = f"http://127.0.0.1:{port}{path}"
-    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
-    try:
-        # The URL is always http://127.0.0.1:PORT/...: no file: or custom scheme.
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 def wait_for_live(container: str, port: int, deadline: float) -> tuple[int, float]:

@@ -38,9 +38,13 @@ def _too_long(lines: list[str], width: int) -> set[int]:
     }
 
 
-def _may_need_wrapping(source: str, width: int) -> bool:
-    """A quick look for any line over `width`: most files have none."""
-    return max(map(len, source.split("\n"))) > width
+def _lines_over(source: str, width: int) -> tuple[list[str], set[int]]:
+    """`source`'s lines, and the numbers of those to wrap. A quick look for any line over
+    `width` comes first: most files have none."""
+    if max(map(len, source.split("\n"))) <= width:
+        return [], set()
+    lines = source.splitlines(keepends=True)
+    return lines, _too_long(lines, width)
 
 
 def _string_statements(tree: ast.AST) -> list[ast.Expr]:
@@ -61,10 +65,7 @@ def wrap_long_docstrings(source: str, width: int = LINE_LIMIT) -> str:
     assignment) are touched, found through the syntax tree. A long line inside a
     multi-line docstring is wrapped in place, at the docstring's own indentation.
     """
-    if not _may_need_wrapping(source, width):
-        return source
-    lines = source.splitlines(keepends=True)
-    long = _too_long(lines, width)
+    lines, long = _lines_over(source, width)
     if not long:
         return source
     for node in _string_statements(ast.parse(source)):
@@ -109,10 +110,7 @@ def split_long_strings(source: str, width: int = LINE_LIMIT) -> str:
 
     Run `ruff format` on the result: it puts each part on its own line.
     """
-    if not _may_need_wrapping(source, width):
-        return source
-    lines = source.splitlines(keepends=True)
-    long = _too_long(lines, width)
+    lines, long = _lines_over(source, width)
     if not long:
         return source
     statements = {node.lineno for node in _string_statements(ast.parse(source))}
