@@ -779,16 +779,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             code = 130 if isinstance(error, KeyboardInterrupt) else 143
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup finish
         say("cleaning up")
-    print(report.render())
-    total = time.monotonic() - started
-    failed = len(report.failed)
-    if code == 0 and failed:
-        code = 1
-    print(
-        f"{len(report.checks) - failed} passed, {failed} failed in {total:.0f} s"
-        + ("" if code in (0, 1) else " (stopped early: see the error above)")
-    )
-    return code
+    return report.finish(code, time.monotonic() - started)
 
 
 if __name__ == "__main__":

@@ -34,3 +34,16 @@ class Report:
             f"{'PASS' if check.ok else 'FAIL'}  {check.name:<{width}}  {check.figure}"
             for check in self.checks
         )
+
+    def finish(self, code: int, seconds: float) -> int:
+        """Print the table and the totals; the exit code: `code` if the run stopped early,
+        else 1 when a check failed, else 0."""
+        print(self.render())
+        failed = len(self.failed)
+        if code == 0 and failed:
+            code = 1
+        print(
+            f"{len(self.checks) - failed} passed, {failed} failed in {seconds:.0f} s"
+            + ("" if code in (0, 1) else " (stopped early: see the error above)")
+        )
+        return code
