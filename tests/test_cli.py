@@ -533,12 +533,12 @@ class TestNew:
         work.mkdir()
         script = textwrap.dedent(
             f"""
-            import os, signal
+            import signal
             signal.signal(signal.{stop}, signal.SIG_DFL)  # as if not run under nohup
             import backsmith
             from backsmith.render import writer
             def killed(root):
-                os.kill(os.getpid(), signal.{stop})
+                signal.raise_signal(signal.{stop})
             writer.format_tree = killed
             backsmith.new({str(spec)!r}, {str(work / "out")!r})
             """
@@ -565,7 +565,10 @@ class TestNew:
 
         def interrupted_replace(source: Any, destination: Any) -> None:
             if not moved:
-                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first file
+                # Ctrl-C after the first file, to this thread: os.kill may hand it to
+                # another thread (pytest-xdist's), whose signal reaches the handlers only
+                # after the move has ended.
+                signal.raise_signal(signal.SIGINT)
             moved.append(str(destination))
             real_replace(source, destination)
 
