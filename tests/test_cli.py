@@ -565,17 +565,20 @@ class TestNew:
 
         def interrupted_replace(source: Any, destination: Any) -> None:
             if not moved:
-                # Ctrl-C after the first file, to this thread: os.kill may hand it to
-                # another thread (pytest-xdist's), whose signal reaches the handlers only
-                # after the move has ended.
-                signal.raise_signal(signal.SIGINT)
+                signal.raise_signal(signal.SIGINT)  # Ctrl-C after the first file
             moved.append(str(destination))
             real_replace(source, destination)
 
         monkeypatch.setattr(writer.os, "replace", interrupted_replace)
+        # Ctrl-C handled as in a terminal: a command a script starts in the background
+        # (`.ci/run &`) inherits it ignored, which the writer rightly leaves ignored.
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)
 
-        with pytest.raises(KeyboardInterrupt):
-            backsmith.new(spec, target, force=True)
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                backsmith.new(spec, target, force=True)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
         assert (target / "backsmith.yaml").is_file()
         assert (target / "src" / "mini" / "__init__.py").is_file()
